@@ -1,0 +1,187 @@
+#include "app.hpp"
+
+#include "../db/sql_database.hpp"
+#include "../events/dispatcher.hpp"
+#include "../http/http_server.hpp"
+#include "health_routes.hpp"
+#include "logging.hpp"
+#include "plugin_host.hpp"
+
+#include <tasklane/core/config.hpp>
+
+#include <filesystem>
+
+namespace tasklane::core {
+
+// Generated from schema/ by tasklane_embed_migrations.
+std::vector<sdk::Migration> core_migrations(sdk::Dialect dialect);
+
+Configuration load_configuration(const std::string& path) {
+    auto document = path.empty() ? ConfigDocument::from_text(embedded_default_config(), "(embedded default)")
+                                 : ConfigDocument::from_file(path);
+    const auto core_schema = core_config_schema();
+    // First pass: only the plugins section matters, to know which schemas to add.
+    const auto bootstrap = document.resolve(core_schema, /*allow_unknown_top_level=*/true);
+    Configuration configuration;
+    configuration.file = document.file();
+    configuration.plugins = load_plugins(bootstrap["plugins"]["dir"].get<std::string>(),
+                                         bootstrap["plugins"]["enabled"].get<std::vector<std::string>>());
+    std::vector<sdk::ConfigKey> sections;
+    for (const auto& p : configuration.plugins) {
+        sections.push_back(p.plugin->config_schema());
+    }
+    configuration.settings = document.resolve(combined_schema(core_schema, sections));
+    configuration.plugins = order_by_requirements(std::move(configuration.plugins));
+    return configuration;
+}
+
+std::vector<ComponentMigrations> all_migrations(const Configuration& configuration) {
+    const auto dialect = DatabaseUrl::parse(configuration.settings["database"]["url"].get<std::string>()).dialect;
+    std::vector<ComponentMigrations> all{{"core", core_migrations(dialect)}};
+    for (const auto& p : configuration.plugins) {
+        all.push_back({p.info.name, p.plugin->migrations(dialect)});
+    }
+    return all;
+}
+
+struct App::Impl {
+    // Declared first so it is destroyed last: routes and subscriptions hold
+    // code from the plugin libraries.
+    Configuration configuration;
+    std::shared_ptr<spdlog::logger> log = make_logger("tasklane");
+    Metrics metrics;
+    std::unique_ptr<SessionPool> pool;
+    std::unique_ptr<Dispatcher> dispatcher;
+    std::unique_ptr<SqlDatabase> database;
+    std::unique_ptr<HttpPipeline> pipeline;
+    std::unique_ptr<HttpServer> server;
+    std::vector<std::unique_ptr<PluginHost>> hosts;
+    std::vector<LoadedPlugin*> started;
+    std::atomic<bool> plugins_started{false};
+    bool stopped = false;
+
+    explicit Impl(Configuration c) : configuration(std::move(c)) {}
+};
+
+App::App(Configuration configuration) : impl_(std::make_unique<Impl>(std::move(configuration))) {}
+
+App::~App() {
+    stop();
+    // Everything holding plugin code goes before the libraries unload.
+    impl_->server.reset();
+    impl_->pipeline.reset();
+    impl_->dispatcher.reset();
+    impl_->hosts.clear();
+}
+
+void App::start() {
+    auto& s = *impl_;
+    const auto& cfg = s.configuration.settings;
+    configure_logging(cfg["logging"]["level"].get<std::string>(), cfg["logging"]["format"].get<std::string>());
+    const auto url = DatabaseUrl::parse(cfg["database"]["url"].get<std::string>());
+    s.log->info("configuration from {}; database {}", s.configuration.file,
+                DatabaseUrl::redact(cfg["database"]["url"].get<std::string>()));
+    s.pool = std::make_unique<SessionPool>(url, cfg["database"]["pool_size"].get<std::size_t>(),
+                                           std::chrono::milliseconds(cfg["database"]["busy_timeout"].get<long long>()));
+
+    Migrator migrator(*s.pool);
+    const auto migrations = all_migrations(s.configuration);
+    if (cfg["database"]["migrate"] == "auto") {
+        for (const auto& m : migrator.apply(migrations)) {
+            s.log->info("applied migration {}/{} {}", m.component, m.version, m.name);
+        }
+    } else if (const auto pending = migrator.pending(migrations); pending > 0) {
+        s.log->warn("{} migrations are pending and database.migrate is manual: run `tasklane migrate`; "
+                    "/health/ready answers 503 until then",
+                    pending);
+    }
+
+    DispatcherOptions dopts;
+    dopts.poll_interval = std::chrono::milliseconds(cfg["events"]["poll_interval"].get<long long>());
+    dopts.batch_size = cfg["events"]["batch_size"].get<int>();
+    dopts.retention = std::chrono::milliseconds(cfg["events"]["retention"].get<long long>());
+    s.dispatcher = std::make_unique<Dispatcher>(*s.pool, dopts, make_logger("events"));
+    s.database = std::make_unique<SqlDatabase>(*s.pool, [d = s.dispatcher.get()] { d->wake(); });
+
+    HttpLimits limits;
+    limits.max_body_bytes = cfg["server"]["max_body_bytes"].get<std::size_t>();
+    s.pipeline = std::make_unique<HttpPipeline>(s.metrics, make_logger("http"), limits);
+
+    HealthSources sources;
+    sources.pool = s.pool.get();
+    sources.dispatcher = s.dispatcher.get();
+    sources.migrations = [this] { return all_migrations(impl_->configuration); };
+    for (const auto& p : s.configuration.plugins) {
+        sources.plugins.emplace_back(p.info.name, p.info.version);
+    }
+    sources.plugins_started = &s.plugins_started;
+    if (url.dialect == sdk::Dialect::Sqlite) {
+        const auto dir = std::filesystem::path(url.sqlite_path).parent_path();
+        sources.data_dir = dir.empty() ? "." : dir.string();
+    }
+    register_health_routes(*s.pipeline, s.metrics, sources);
+    register_core_metrics(s.metrics, sources);
+
+    for (auto& p : s.configuration.plugins) {
+        const auto& schema_name = p.plugin->config_schema().name;
+        nlohmann::json section = schema_name.empty() ? nlohmann::json::object() : cfg.value(schema_name, nlohmann::json::object());
+        s.hosts.push_back(std::make_unique<PluginHost>(p.info.name, *s.pipeline, *s.dispatcher, *s.database,
+                                                       std::move(section), make_logger(p.info.name)));
+        try {
+            p.plugin->start(*s.hosts.back());
+        } catch (const std::exception& e) {
+            throw std::runtime_error("plugin '" + p.info.name + "' (" + p.file + ") failed to start: " + e.what());
+        }
+        s.started.push_back(&p);
+        s.log->info("plugin {} {} started from {}", p.info.name, p.info.version, p.file);
+    }
+    s.plugins_started = true;
+    s.dispatcher->start();
+
+    HttpServerOptions hopts;
+    hopts.host = cfg["server"]["host"].get<std::string>();
+    hopts.port = cfg["server"]["port"].get<std::uint16_t>();
+    hopts.threads = cfg["server"]["threads"].get<int>();
+    hopts.max_body_bytes = limits.max_body_bytes;
+    hopts.max_header_bytes = cfg["server"]["max_header_bytes"].get<std::size_t>();
+    hopts.header_timeout = std::chrono::milliseconds(cfg["server"]["header_timeout"].get<long long>());
+    hopts.body_timeout = std::chrono::milliseconds(cfg["server"]["body_timeout"].get<long long>());
+    hopts.keepalive_timeout = std::chrono::milliseconds(cfg["server"]["keepalive_timeout"].get<long long>());
+    s.server = std::make_unique<HttpServer>(*s.pipeline, hopts);
+    try {
+        s.server->start();
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot listen on " + hopts.host + ":" + std::to_string(hopts.port) + ": " + e.what());
+    }
+    s.log->info("listening on http://{}:{} with {} threads", hopts.host, s.server->port(), hopts.threads);
+}
+
+void App::stop() {
+    auto& s = *impl_;
+    if (s.stopped) {
+        return;
+    }
+    s.stopped = true;
+    if (s.server) {
+        s.server->stop();  // in-flight handlers finish on their reactor threads first
+    }
+    if (s.dispatcher) {
+        const auto deadline = s.configuration.settings["server"]["shutdown_timeout"].get<long long>();
+        s.dispatcher->stop(std::chrono::milliseconds(deadline));
+    }
+    for (auto it = s.started.rbegin(); it != s.started.rend(); ++it) {
+        try {
+            (*it)->plugin->stop();
+        } catch (const std::exception& e) {
+            s.log->error("plugin {} failed to stop cleanly: {}", (*it)->info.name, e.what());
+        }
+    }
+    s.started.clear();
+    s.log->info("stopped");
+}
+
+std::uint16_t App::http_port() const { return impl_->server ? impl_->server->port() : 0; }
+
+Dispatcher& App::dispatcher() { return *impl_->dispatcher; }
+
+}  // namespace tasklane::core

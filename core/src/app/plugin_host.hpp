@@ -1,0 +1,43 @@
+#pragma once
+// The sdk::Host handed to one plugin: the shared services, seen under the
+// plugin's name (routes are registered with it as owner, its logger carries it).
+#include "../http/http_pipeline.hpp"
+
+#include <tasklane/sdk/host.hpp>
+
+namespace tasklane::core {
+
+class PluginHost : public sdk::Host, private sdk::Routes {
+public:
+    PluginHost(std::string plugin_name, HttpPipeline& pipeline, sdk::Events& events, sdk::Database& database,
+               nlohmann::json config, std::shared_ptr<spdlog::logger> logger)
+        : name_(std::move(plugin_name)),
+          pipeline_(pipeline),
+          events_(events),
+          database_(database),
+          config_(std::move(config)),
+          logger_(std::move(logger)) {}
+
+    sdk::Routes& routes() override { return *this; }
+    sdk::Events& events() override { return events_; }
+    sdk::Database& database() override { return database_; }
+    const nlohmann::json& config() const override { return config_; }
+    std::shared_ptr<spdlog::logger> logger() override { return logger_; }
+
+private:
+    void add(sdk::Route route, sdk::Handler handler) override {
+        pipeline_.add_owned(std::move(route), std::move(handler), "plugin '" + name_ + "'");
+    }
+    void set_authenticator(sdk::Authenticator authenticator) override {
+        pipeline_.set_authenticator(std::move(authenticator));
+    }
+
+    std::string name_;
+    HttpPipeline& pipeline_;
+    sdk::Events& events_;
+    sdk::Database& database_;
+    nlohmann::json config_;
+    std::shared_ptr<spdlog::logger> logger_;
+};
+
+}  // namespace tasklane::core

@@ -1,0 +1,114 @@
+#include <tasklane/core/config.hpp>
+
+#include <stdexcept>
+
+namespace tasklane::core {
+
+namespace {
+
+using sdk::ConfigKey;
+using sdk::ConfigType;
+
+ConfigKey server_section() {
+    return ConfigKey::section(
+        "server", "The REST server.",
+        {
+            ConfigKey::value("host", ConfigType::String, "0.0.0.0", "Address the REST server listens on."),
+            ConfigKey::value("port", ConfigType::Integer, 8080, "TCP port of the REST server."),
+            ConfigKey::value("threads", ConfigType::Integer, 4, "Worker threads serving HTTP requests."),
+            ConfigKey::value("max_body_bytes", ConfigType::ByteSize, 1048576,
+                             "Largest request body accepted; larger ones get 413."),
+            ConfigKey::value("max_header_bytes", ConfigType::ByteSize, "16KiB",
+                             "Largest request header block accepted."),
+            ConfigKey::value("header_timeout", ConfigType::Duration, "10s",
+                             "Time a client has to send the request headers."),
+            ConfigKey::value("body_timeout", ConfigType::Duration, "30s",
+                             "Time a client has to send the request body."),
+            ConfigKey::value("keepalive_timeout", ConfigType::Duration, "30s",
+                             "Idle time after which a kept-alive connection is closed."),
+            ConfigKey::value("shutdown_timeout", ConfigType::Duration, "10s",
+                             "Time in-flight requests get to finish on shutdown."),
+        });
+}
+
+ConfigKey realtime_section() {
+    return ConfigKey::section(
+        "realtime", "The WebSocket server pushing task events to clients.",
+        {
+            ConfigKey::value("port", ConfigType::Integer, 8081, "TCP port of the WebSocket server."),
+        });
+}
+
+ConfigKey database_section() {
+    return ConfigKey::section(
+        "database", "The SQL database holding every plugin's tables.",
+        {
+            ConfigKey::value("url", ConfigType::String, "sqlite://./data/tasklane.db",
+                             "sqlite://PATH or postgresql://user:pass@host:5432/db."),
+            ConfigKey::value("pool_size", ConfigType::Integer, 8, "Connections kept open in the pool."),
+            ConfigKey::value("migrate", ConfigType::String, "auto",
+                             "auto applies pending migrations at start; manual leaves them to `tasklane migrate`.",
+                             {"auto", "manual"}),
+            ConfigKey::value("busy_timeout", ConfigType::Duration, "5s",
+                             "How long a statement waits for a locked database."),
+        });
+}
+
+ConfigKey plugins_section() {
+    return ConfigKey::section(
+        "plugins", "Which plugin libraries are loaded.",
+        {
+            ConfigKey::value("dir", ConfigType::String, "./build/plugins", "Directory searched for plugin libraries."),
+            ConfigKey::value("enabled", ConfigType::StringList, nlohmann::json::array({"hello"}),
+                             "Names of the plugins to load from plugins.dir."),
+        });
+}
+
+ConfigKey events_section() {
+    return ConfigKey::section(
+        "events", "The outbox that delivers domain events to subscribers.",
+        {
+            ConfigKey::value("poll_interval", ConfigType::Duration, "500ms",
+                             "How often the outbox is polled for undelivered events."),
+            ConfigKey::value("batch_size", ConfigType::Integer, 200, "Most events delivered per poll."),
+            ConfigKey::value("retention", ConfigType::Duration, "7d",
+                             "How long delivered events are kept for replay (WebSocket since=)."),
+        });
+}
+
+ConfigKey logging_section() {
+    return ConfigKey::section("logging", "Log output on stderr.",
+                              {
+                                  ConfigKey::value("level", ConfigType::String, "info", "Lowest level written.",
+                                                   {"trace", "debug", "info", "warn", "error", "critical", "off"}),
+                                  ConfigKey::value("format", ConfigType::String, "text",
+                                                   "text for people, json for log collectors.", {"text", "json"}),
+                              });
+}
+
+}  // namespace
+
+sdk::ConfigKey core_config_schema() {
+    return ConfigKey::section("", "The Tasklane configuration file.",
+                              {server_section(), realtime_section(), database_section(), plugins_section(),
+                               events_section(), logging_section()});
+}
+
+sdk::ConfigKey combined_schema(const sdk::ConfigKey& core, const std::vector<sdk::ConfigKey>& plugin_sections) {
+    sdk::ConfigKey combined = core;
+    for (const auto& section : plugin_sections) {
+        if (section.name.empty()) {
+            continue;
+        }
+        for (const auto& taken : combined.children) {
+            if (taken.name == section.name) {
+                throw std::invalid_argument("config section '" + section.name +
+                                            "' is declared twice (by the core or another plugin)");
+            }
+        }
+        combined.children.push_back(section);
+    }
+    return combined;
+}
+
+}  // namespace tasklane::core

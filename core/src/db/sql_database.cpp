@@ -1,0 +1,116 @@
+#include "sql_database.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include <chrono>
+
+namespace tasklane::core {
+
+std::int64_t now_epoch_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+void run_sql_script(soci::session& sql, sdk::Dialect dialect, const std::string& script) {
+    if (dialect == sdk::Dialect::Sqlite) {
+        auto* backend = static_cast<soci::sqlite3_session_backend*>(sql.get_backend());
+        char* message = nullptr;
+        // SOCI wraps sqlite3.h in namespace sqlite_api.
+        if (sqlite_api::sqlite3_exec(backend->conn_, script.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+            std::string error = message ? message : "unknown error";
+            sqlite_api::sqlite3_free(message);
+            throw soci::soci_error("SQL script failed: " + error);
+        }
+        return;
+    }
+    auto* backend = static_cast<soci::postgresql_session_backend*>(sql.get_backend());
+    PGresult* result = PQexec(backend->conn_, script.c_str());
+    const auto status = PQresultStatus(result);
+    std::string error = PQresultErrorMessage(result);
+    PQclear(result);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        throw soci::soci_error("SQL script failed: " + error);
+    }
+}
+
+namespace {
+
+class SqlTransaction : public sdk::Transaction {
+public:
+    SqlTransaction(std::unique_ptr<SessionPool::Lease> lease, sdk::Dialect dialect,
+                   const std::function<void()>& on_commit_with_events)
+        : lease_(std::move(lease)), dialect_(dialect), on_commit_with_events_(on_commit_with_events) {
+        // SQLite: take the write lock up front; a deferred transaction that
+        // upgrades later can deadlock against another writer despite busy_timeout.
+        lease_->sql() << (dialect_ == sdk::Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+    }
+
+    ~SqlTransaction() override {
+        if (!done_) {
+            try {
+                lease_->sql() << "ROLLBACK";
+            } catch (...) {
+                lease_->mark_suspect();
+            }
+        }
+    }
+
+    soci::session& sql() override { return lease_->sql(); }
+
+    std::int64_t publish(const std::string& type, const sdk::Actor& actor, const nlohmann::json& data) override {
+        auto& sql = lease_->sql();
+        std::string event_type = type;
+        std::string actor_type = actor.type;
+        std::string actor_id = actor.id.dump();
+        std::string payload = data.dump();
+        std::int64_t occurred_at = now_epoch_ms();
+        std::int64_t id = 0;
+        if (dialect_ == sdk::Dialect::Postgresql) {
+            // Event ids must become visible in id order or the dispatcher could
+            // pass an id whose transaction commits later. This lock serialises
+            // event-writing transactions from here to commit, so publish last.
+            sql << "SELECT pg_advisory_xact_lock(7170001)";
+            sql << "INSERT INTO events (type, occurred_at, actor_type, actor_id, data) "
+                   "VALUES (:type, :occurred_at, :actor_type, :actor_id, CAST(:data AS jsonb)) RETURNING id",
+                soci::use(event_type), soci::use(occurred_at), soci::use(actor_type), soci::use(actor_id),
+                soci::use(payload), soci::into(id);
+        } else {
+            sql << "INSERT INTO events (type, occurred_at, actor_type, actor_id, data) "
+                   "VALUES (:type, :occurred_at, :actor_type, :actor_id, :data)",
+                soci::use(event_type), soci::use(occurred_at), soci::use(actor_type), soci::use(actor_id),
+                soci::use(payload);
+            sql << "SELECT last_insert_rowid()", soci::into(id);
+        }
+        published_ = true;
+        return id;
+    }
+
+    void commit() override {
+        lease_->sql() << "COMMIT";
+        done_ = true;
+        if (published_ && on_commit_with_events_) {
+            on_commit_with_events_();
+        }
+    }
+
+private:
+    std::unique_ptr<SessionPool::Lease> lease_;
+    sdk::Dialect dialect_;
+    const std::function<void()>& on_commit_with_events_;
+    bool done_ = false;
+    bool published_ = false;
+};
+
+}  // namespace
+
+SqlDatabase::SqlDatabase(SessionPool& pool, std::function<void()> on_commit_with_events)
+    : pool_(pool), on_commit_with_events_(std::move(on_commit_with_events)) {}
+
+std::unique_ptr<sdk::DbSession> SqlDatabase::session() { return pool_.acquire(); }
+
+std::unique_ptr<sdk::Transaction> SqlDatabase::begin() {
+    return std::make_unique<SqlTransaction>(pool_.acquire(), dialect(), on_commit_with_events_);
+}
+
+}  // namespace tasklane::core

@@ -1,0 +1,143 @@
+#include "http_pipeline.hpp"
+
+#include "../app/logging.hpp"
+#include "../db/session_pool.hpp"
+
+#include <chrono>
+#include <random>
+
+namespace tasklane::core {
+
+namespace {
+
+const char* reason_code(int status) {
+    switch (status) {
+        case 400: return "bad_request";
+        case 401: return "unauthorized";
+        case 403: return "forbidden";
+        case 404: return "not_found";
+        case 405: return "method_not_allowed";
+        case 413: return "payload_too_large";
+        case 503: return "service_unavailable";
+        default: return "internal_error";
+    }
+}
+
+}  // namespace
+
+sdk::Response error_response(int status, const std::string& code, const std::string& message,
+                             const std::vector<sdk::FieldError>& details, const std::string& request_id) {
+    nlohmann::json d = nlohmann::json::array();
+    for (const auto& f : details) {
+        d.push_back({{"field", f.field}, {"message", f.message}});
+    }
+    auto response = sdk::Response::json(
+        status, {{"error", {{"code", code}, {"message", message}, {"details", d}, {"request_id", request_id}}}});
+    if (status == 401) {
+        response.headers["WWW-Authenticate"] = "Bearer";
+    }
+    return response;
+}
+
+std::string request_id_for(const std::optional<std::string>& client_value) {
+    if (client_value && !client_value->empty() && client_value->size() <= 128) {
+        bool sane = true;
+        for (char c : *client_value) {
+            const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                            c == '_' || c == '-' || c == ':';
+            sane = sane && ok;
+        }
+        if (sane) {
+            return *client_value;
+        }
+    }
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    char buf[33];
+    std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                  static_cast<unsigned long long>(rng()));
+    return buf;
+}
+
+HttpPipeline::HttpPipeline(Metrics& metrics, std::shared_ptr<spdlog::logger> log, HttpLimits limits)
+    : metrics_(metrics), log_(std::move(log)), limits_(limits) {}
+
+void HttpPipeline::add(sdk::Route route, sdk::Handler handler) { add_owned(std::move(route), std::move(handler), "core"); }
+
+void HttpPipeline::add_owned(sdk::Route route, sdk::Handler handler, const std::string& owner) {
+    table_.add(std::move(route), std::move(handler), owner);
+}
+
+void HttpPipeline::set_authenticator(sdk::Authenticator authenticator) {
+    if (authenticator_) {
+        throw std::invalid_argument("an authenticator is already installed; only one plugin may provide authentication");
+    }
+    authenticator_ = std::move(authenticator);
+}
+
+sdk::Response HttpPipeline::handle(sdk::Request& request) const {
+    const auto started = std::chrono::steady_clock::now();
+    request.request_id = request_id_for(request.header("X-Request-ID"));
+    RequestLogScope scope(request.request_id);
+    sdk::Response response;
+    try {
+        response = dispatch(request);
+    } catch (const sdk::ApiError& e) {
+        response = error_response(e.status(), e.code(), e.what(), e.details(), request.request_id);
+    } catch (const DatabaseUnavailable& e) {
+        log_->error("database unavailable: {}", e.what());
+        response = error_response(503, "database_unavailable", "the database is not reachable; retry shortly", {},
+                                  request.request_id);
+        response.headers["Retry-After"] = "5";
+    } catch (const std::exception& e) {
+        // Never leak internals to the client; the log line carries the request id.
+        log_->error("unhandled exception in {} {}: {}", request.method, request.route, e.what());
+        response = error_response(500, "internal_error", "internal server error", {}, request.request_id);
+    } catch (...) {
+        log_->error("unhandled non-standard exception in {} {}", request.method, request.route);
+        response = error_response(500, "internal_error", "internal server error", {}, request.request_id);
+    }
+    response.headers["X-Request-ID"] = request.request_id;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const std::string& route = request.route.empty() ? std::string("(unmatched)") : request.route;
+    metrics_.observe_http(request.method, route, response.status, seconds);
+    log_->info("{} {} {} {:.3f}ms", request.method, route, response.status, seconds * 1000);
+    return response;
+}
+
+sdk::Response HttpPipeline::dispatch(sdk::Request& request) const {
+    if (request.body.size() > limits_.max_body_bytes) {
+        throw sdk::ApiError(413, reason_code(413),
+                            "request body is " + std::to_string(request.body.size()) + " bytes; the limit is " +
+                                std::to_string(limits_.max_body_bytes));
+    }
+    auto match = table_.match(request.method, request.path);
+    if (!match.route) {
+        if (!match.allowed_methods.empty()) {
+            std::string allow;
+            for (const auto& m : match.allowed_methods) {
+                allow += (allow.empty() ? "" : ", ") + m;
+            }
+            auto response = error_response(405, reason_code(405),
+                                           request.method + " is not allowed on " + request.path + " (allowed: " + allow + ")",
+                                           {}, request.request_id);
+            response.headers["Allow"] = allow;
+            return response;
+        }
+        throw sdk::ApiError(404, reason_code(404), "no route for " + request.method + " " + request.path);
+    }
+    const auto& route = *match.route;
+    request.route = route.route.path;
+    request.path_params = std::move(match.params);
+    if (authenticator_) {
+        request.caller = authenticator_(request);
+    }
+    if (route.route.access != sdk::Access::Public && !request.caller) {
+        throw sdk::ApiError::unauthorized();
+    }
+    if (route.route.access == sdk::Access::Admin && !request.caller->is_admin()) {
+        throw sdk::ApiError::forbidden("administrator role required");
+    }
+    return route.handler(request);
+}
+
+}  // namespace tasklane::core

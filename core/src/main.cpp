@@ -1,0 +1,160 @@
+// The tasklane executable: serve, migrate, check-config, version.
+#include "app/app.hpp"
+#include "app/logging.hpp"
+#include "db/migrator.hpp"
+#include "db/session_pool.hpp"
+
+#include <tasklane/core/config.hpp>
+#include <tasklane/sdk/version.hpp>
+
+#include <csignal>
+#include <cstring>
+#include <iostream>
+#include <optional>
+
+namespace {
+
+using namespace tasklane::core;
+
+constexpr const char* kUsage = R"(usage:
+  tasklane serve [--config FILE]            run the server (embedded default config without --config)
+  tasklane migrate [--config FILE] [--status]
+                                            apply pending migrations, or list them
+  tasklane check-config FILE                validate a config file without starting
+  tasklane version                          print versions
+)";
+
+struct Args {
+    std::string command;
+    std::string config;
+    std::string positional;
+    bool status = false;
+};
+
+std::optional<Args> parse_args(int argc, char** argv) {
+    if (argc < 2) {
+        return std::nullopt;
+    }
+    Args a;
+    a.command = argv[1];
+    for (int i = 2; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--config" && i + 1 < argc) {
+            a.config = argv[++i];
+        } else if (arg.rfind("--config=", 0) == 0) {
+            a.config = arg.substr(9);
+        } else if (arg == "--status") {
+            a.status = true;
+        } else if (!arg.empty() && arg[0] != '-' && a.positional.empty()) {
+            a.positional = arg;
+        } else {
+            std::cerr << "tasklane: unknown argument '" << arg << "'\n" << kUsage;
+            return std::nullopt;
+        }
+    }
+    return a;
+}
+
+Configuration configure(const std::string& path) {
+    auto configuration = load_configuration(path);
+    const auto& logging = configuration.settings["logging"];
+    configure_logging(logging["level"].get<std::string>(), logging["format"].get<std::string>());
+    return configuration;
+}
+
+int serve(const std::string& config_path) {
+    // Block the stop signals in every thread (threads inherit the mask), then
+    // wait for them here: no work happens inside a signal handler.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    auto configuration = configure(config_path);
+    auto log = make_logger("tasklane");
+    for (const auto& p : configuration.plugins) {
+        log->info("loaded plugin {} {} from {}", p.info.name, p.info.version, p.file);
+    }
+    App app(std::move(configuration));
+    app.start();
+    int received = 0;
+    sigwait(&signals, &received);
+    log->info("received {}, shutting down", received == SIGTERM ? "SIGTERM" : "SIGINT");
+    app.stop();
+    return 0;
+}
+
+int migrate(const std::string& config_path, bool status_only) {
+    auto configuration = configure(config_path);
+    const auto& db = configuration.settings["database"];
+    SessionPool pool(DatabaseUrl::parse(db["url"].get<std::string>()), 1,
+                     std::chrono::milliseconds(db["busy_timeout"].get<long long>()));
+    Migrator migrator(pool);
+    const auto all = all_migrations(configuration);
+    if (status_only) {
+        std::size_t pending = 0;
+        for (const auto& m : migrator.status(all)) {
+            std::cout << (m.applied ? "applied  " : "pending  ") << m.component << "/" << m.version << " " << m.name
+                      << "\n";
+            pending += m.applied ? 0 : 1;
+        }
+        std::cout << pending << " pending\n";
+        return 0;
+    }
+    const auto applied = migrator.apply(all);
+    for (const auto& m : applied) {
+        std::cout << "applied " << m.component << "/" << m.version << " " << m.name << "\n";
+    }
+    std::cout << applied.size() << " migrations applied\n";
+    return 0;
+}
+
+int check_config(const std::string& path) {
+    auto configuration = load_configuration(path);
+    std::cout << path << ": OK (" << configuration.plugins.size() << " plugins)\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const auto args = parse_args(argc, argv);
+    if (!args) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    try {
+        if (args->command == "serve") {
+            return serve(args->config);
+        }
+        if (args->command == "migrate") {
+            return migrate(args->config, args->status);
+        }
+        if (args->command == "check-config") {
+            const auto& file = args->positional.empty() ? args->config : args->positional;
+            if (file.empty()) {
+                std::cerr << "tasklane check-config: name the file to check\n";
+                return 2;
+            }
+            return check_config(file);
+        }
+        if (args->command == "version") {
+            std::cout << "tasklane " << TASKLANE_VERSION << " (plugin SDK API " << tasklane::sdk::kApiVersion << ")\n";
+            return 0;
+        }
+        if (args->command == "--help" || args->command == "help" || args->command == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+        std::cerr << "tasklane: unknown command '" << args->command << "'\n" << kUsage;
+        return 2;
+    } catch (const ConfigInvalid& e) {
+        std::cerr << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "tasklane: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,18 @@
+# tasklane_add_plugin(<name> <sources>...)
+#   Builds <name>.so, a Boost.DLL plugin against the SDK: hidden visibility so
+#   only the TASKLANE_PLUGIN entry points are exported, written to
+#   TASKLANE_PLUGIN_OUTPUT_DIR when set (the host loads <plugins.dir>/<name>.so).
+function(tasklane_add_plugin name)
+  add_library(${name} MODULE ${ARGN})
+  target_link_libraries(${name} PRIVATE TasklaneSDK::sdk)
+  set_target_properties(${name} PROPERTIES
+    PREFIX ""
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  if(TASKLANE_PLUGIN_OUTPUT_DIR)
+    set_target_properties(${name} PROPERTIES LIBRARY_OUTPUT_DIRECTORY ${TASKLANE_PLUGIN_OUTPUT_DIR})
+  endif()
+  target_compile_options(${name} PRIVATE -Wall -Wextra -Werror)
+  # A plugin must not leave symbols for the host to provide.
+  target_link_options(${name} PRIVATE -Wl,--no-undefined)
+endfunction()

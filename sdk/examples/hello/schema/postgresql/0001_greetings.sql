@@ -1,0 +1,10 @@
+CREATE TABLE hello_greetings (
+    id         BIGSERIAL PRIMARY KEY,
+    name       TEXT   NOT NULL,
+    created_at BIGINT NOT NULL
+);
+-- Kept by the plugin's event subscriber: how many greetings each name got.
+CREATE TABLE hello_greeting_counts (
+    name  TEXT    PRIMARY KEY,
+    count INTEGER NOT NULL
+);

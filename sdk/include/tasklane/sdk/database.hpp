@@ -1,0 +1,57 @@
+#pragma once
+// Persistence as plugins see it: SOCI sessions leased from the host's pool,
+// transactions that carry outbox events, and numbered migrations.
+//
+// Rules that cost days if forgotten (see PITFALLS.md):
+//  - never bind a temporary with soci::use(); bind named lvalues;
+//  - no bool/optional/chrono in SOCI: integers and soci::indicator; times are
+//    int64 epoch milliseconds on both dialects;
+//  - a session is not thread-safe: keep a lease on one thread and return it
+//    quickly (it goes back to the pool when the lease is destroyed).
+#include "events.hpp"
+#include "export.hpp"
+
+#include <soci/soci.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace tasklane::sdk {
+
+enum class Dialect { Sqlite, Postgresql };
+
+struct Migration {
+    int version = 0;          // 1, 2, 3 ... per component, applied in order, never edited once released
+    std::string name;         // "create_tasks"
+    std::string sql;          // a script of one or more statements, run as one transaction
+};
+
+// A leased session. Destroying it returns the session to the pool.
+class TASKLANE_SDK_VISIBLE DbSession {
+public:
+    virtual ~DbSession() = default;
+    virtual soci::session& sql() = 0;
+};
+
+// A unit of work: rows and events commit together or not at all. Destroying
+// an uncommitted transaction rolls it back. Events published here are given
+// to subscribers only after commit(), in id order.
+class TASKLANE_SDK_VISIBLE Transaction {
+public:
+    virtual ~Transaction() = default;
+    virtual soci::session& sql() = 0;
+    // Writes one event row in this transaction; returns its id.
+    virtual std::int64_t publish(const std::string& type, const Actor& actor, const nlohmann::json& data) = 0;
+    virtual void commit() = 0;
+};
+
+class TASKLANE_SDK_VISIBLE Database {
+public:
+    virtual ~Database() = default;
+    virtual Dialect dialect() const = 0;
+    virtual std::unique_ptr<DbSession> session() = 0;
+    virtual std::unique_ptr<Transaction> begin() = 0;
+};
+
+}  // namespace tasklane::sdk

@@ -1,0 +1,30 @@
+#pragma once
+// What the host offers a plugin in Plugin::start(). Every reference stays
+// valid until the plugin's stop() has returned.
+#include "config_schema.hpp"
+#include "database.hpp"
+#include "events.hpp"
+#include "export.hpp"
+#include "http.hpp"
+
+#include <nlohmann/json.hpp>
+#include <spdlog/logger.h>
+
+#include <memory>
+
+namespace tasklane::sdk {
+
+class TASKLANE_SDK_VISIBLE Host {
+public:
+    virtual ~Host() = default;
+    virtual Routes& routes() = 0;
+    virtual Events& events() = 0;
+    virtual Database& database() = 0;
+    // This plugin's validated config section (defaults filled in), or an
+    // empty object when the plugin declares none.
+    virtual const nlohmann::json& config() const = 0;
+    // A logger named after the plugin, writing in the host's format.
+    virtual std::shared_ptr<spdlog::logger> logger() = 0;
+};
+
+}  // namespace tasklane::sdk

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Starts a private PostgreSQL cluster on 127.0.0.1 for the test suite (a ctest
+# fixture runs this before the PostgreSQL tests and tests/pg/stop.sh after).
+# PostgreSQL refuses to run as root, so as root the cluster runs as `postgres`.
+set -euo pipefail
+dir=${TASKLANE_PG_DIR:-/tmp/tasklane-test-pg}
+port=${TASKLANE_PG_PORT:-55432}
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$bin" ]; then
+  echo "PostgreSQL server binaries not found: apt-get install -y postgresql" >&2
+  exit 1
+fi
+as_owner=()
+if [ "$(id -u)" = 0 ]; then
+  as_owner=(runuser -u postgres --)
+fi
+if [ -f "$dir/data/postmaster.pid" ] && "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+  echo "PostgreSQL already running in $dir on port $port"
+  exit 0
+fi
+rm -rf "$dir"
+mkdir -p "$dir"
+[ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+"${as_owner[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -U postgres -E UTF8 >"$dir/initdb.log" 2>&1 ||
+  { cat "$dir/initdb.log" >&2; exit 1; }
+# fsync off: a test cluster need not survive a power cut, and it halves test time.
+"${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+  -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null ||
+  { cat "$dir/server.log" >&2; exit 1; }
+echo "PostgreSQL started in $dir on 127.0.0.1:$port"
