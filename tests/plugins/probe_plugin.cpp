@@ -55,11 +55,15 @@ public:
 
         host.routes().add({.method = "POST", .path = "/api/v1/probe/events", .summary = "Publishes N events"},
                           [&db](const Request& req) {
-                              const int count = req.json().value("count", 1);
+                              const auto body = req.json();
+                              const int count = body.value("count", 1);
                               nlohmann::json ids = nlohmann::json::array();
                               for (int i = 0; i < count; ++i) {
                                   auto tx = db.begin();
                                   ids.push_back(tx->publish("probe.ping", Actor::user(7), {{"n", i}}));
+                                  if (body.value("fail_before_commit", false)) {
+                                      throw ApiError(422, "probe_failed", "failed before commit on purpose");
+                                  }
                                   tx->commit();
                               }
                               return Response::json(201, {{"ids", ids}});

@@ -73,7 +73,7 @@ inline std::string iso8601_utc(std::int64_t epoch_ms) {
     const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
     const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
     const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-    char buf[32];
+    char buf[128];  // large enough for any int64 fields: no truncation warning
     std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
                   static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(rem / 3600),
                   static_cast<long long>(rem % 3600 / 60), static_cast<long long>(rem % 60));
