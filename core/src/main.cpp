@@ -21,6 +21,7 @@ constexpr const char* kUsage = R"(usage:
   tasklane migrate [--config FILE] [--status]
                                             apply pending migrations, or list them
   tasklane check-config FILE                validate a config file without starting
+  tasklane config-reference [--config FILE] print every config key (core and enabled plugins) as Markdown
   tasklane version                          print versions
 )";
 
@@ -111,6 +112,16 @@ int migrate(const std::string& config_path, bool status_only) {
     return 0;
 }
 
+int config_reference(const std::string& config_path) {
+    auto configuration = load_configuration(config_path);
+    std::vector<tasklane::sdk::ConfigKey> sections;
+    for (const auto& p : configuration.plugins) {
+        sections.push_back(p.plugin->config_schema());
+    }
+    std::cout << config_reference_markdown(combined_schema(core_config_schema(), sections));
+    return 0;
+}
+
 int check_config(const std::string& path) {
     auto configuration = load_configuration(path);
     std::cout << path << ": OK (" << configuration.plugins.size() << " plugins)\n";
@@ -139,6 +150,9 @@ int main(int argc, char** argv) {
                 return 2;
             }
             return check_config(file);
+        }
+        if (args->command == "config-reference") {
+            return config_reference(args->config);
         }
         if (args->command == "version") {
             std::cout << "tasklane " << TASKLANE_VERSION << " (plugin SDK API " << tasklane::sdk::kApiVersion << ")\n";

@@ -1,1 +1,193 @@
+// Migrations on a real SQLite file and a real PostgreSQL database: applied
+// once, recorded with a checksum, edited ones refused, failing ones rolled
+// back, and readiness while migrations are pending or the database is away.
+#include "../../core/src/db/database_url.hpp"
+#include "../../core/src/db/migrator.hpp"
+#include "../../core/src/db/session_pool.hpp"
+#include "../support/http_client.hpp"
+#include "../support/test_env.hpp"
+
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <utility>
+
+namespace tasklane::test {
+namespace {
+
+using core::ComponentMigrations;
+using core::MigrationError;
+using core::Migrator;
+
+using Recorded = std::set<std::pair<std::string, int>>;  // (component, version)
+
+// The server on an ephemeral port with hello enabled; `database_yaml` is the
+// body of the database section.
+std::string write_server_config(const TempDir& dir, const std::string& database_yaml) {
+    const auto path = dir.file("tasklane.yaml");
+    std::ofstream(path) << "server:\n  host: 127.0.0.1\n  port: 0\n  threads: 2\n  shutdown_timeout: 5s\n"
+                        << "database:\n" << database_yaml
+                        << "plugins:\n  dir: \"" << plugin_dir() << "\"\n  enabled: [hello]\n"
+                        << "events:\n  poll_interval: 100ms\n"
+                        << "logging:\n  level: error\n";
+    return path;
+}
+
+class MigrationTest : public ::testing::TestWithParam<sdk::Dialect> {
+protected:
+    void SetUp() override {
+        db_ = std::make_unique<TestDatabase>(GetParam(), dir_);
+        pool_ = std::make_unique<core::SessionPool>(core::DatabaseUrl::parse(db_->url()), 2,
+                                                    std::chrono::milliseconds(5000));
+    }
+    void TearDown() override {
+        pool_.reset();  // PostgreSQL refuses to drop a database with open sessions
+        db_.reset();
+    }
+
+    Recorded recorded() {
+        Recorded out;
+        auto lease = pool_->acquire();
+        std::string component;
+        int version = 0;
+        soci::statement st = (lease->sql().prepare << "SELECT component, version FROM schema_migrations",
+                              soci::into(component), soci::into(version));
+        st.execute();
+        while (st.fetch()) {
+            out.insert({component, version});
+        }
+        return out;
+    }
+
+    bool table_exists(const std::string& table) {
+        auto lease = pool_->acquire();
+        std::string name = table;
+        long long n = 0;
+        if (GetParam() == sdk::Dialect::Sqlite) {
+            lease->sql() << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = :n", soci::use(name),
+                soci::into(n);
+        } else {
+            lease->sql() << "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = :n", soci::use(name),
+                soci::into(n);
+        }
+        return n > 0;
+    }
+
+    TempDir dir_;
+    std::unique_ptr<TestDatabase> db_;
+    std::unique_ptr<core::SessionPool> pool_;
+};
+
+TEST_P(MigrationTest, ServerStartRecordsCoreAndPluginMigrations) {
+    const auto config = write_config(dir_, db_->url(), plugin_dir(), "hello");
+    TestServer server(config);
+    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"hello", 1}}));
+    EXPECT_TRUE(table_exists("hello_greetings"));
+}
+
+TEST_P(MigrationTest, ApplyingTwiceAppliesNothingTheSecondTime) {
+    const auto configuration = core::load_configuration(write_config(dir_, db_->url(), plugin_dir(), "hello"));
+    const auto all = core::all_migrations(configuration);
+    Migrator migrator(*pool_);
+    EXPECT_EQ(migrator.pending(all), 2U);
+    const auto first = migrator.apply(all);
+    ASSERT_EQ(first.size(), 2U);
+    EXPECT_EQ(first[0].component, "core");
+    EXPECT_EQ(first[1].component, "hello");
+    EXPECT_TRUE(migrator.apply(all).empty());
+    EXPECT_EQ(migrator.pending(all), 0U);
+    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"hello", 1}}));
+}
+
+TEST_P(MigrationTest, MigrationsAlreadyAppliedByTheServerAreNotAppliedAgain) {
+    const auto config = write_config(dir_, db_->url(), plugin_dir(), "hello");
+    { TestServer server(config); }
+    Migrator migrator(*pool_);
+    EXPECT_TRUE(migrator.apply(core::all_migrations(core::load_configuration(config))).empty());
+    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"hello", 1}}));
+}
+
+TEST_P(MigrationTest, EditedMigrationIsRefusedNamingComponentAndVersion) {
+    Migrator migrator(*pool_);
+    const std::vector<ComponentMigrations> original{
+        {"widgets", {{.version = 1, .name = "create_widgets", .sql = "CREATE TABLE widgets (id INTEGER)"}}}};
+    ASSERT_EQ(migrator.apply(original).size(), 1U);
+    const std::vector<ComponentMigrations> edited{
+        {"widgets",
+         {{.version = 1, .name = "create_widgets", .sql = "CREATE TABLE widgets (id INTEGER, label VARCHAR(20))"}}}};
+    try {
+        migrator.apply(edited);
+        FAIL() << "an edited migration was applied";
+    } catch (const MigrationError& e) {
+        EXPECT_NE(std::string(e.what()).find("widgets/1"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("edited"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(migrator.status(edited), MigrationError);
+    EXPECT_EQ(migrator.pending(original), 0U);
+    EXPECT_EQ(recorded(), (Recorded{{"widgets", 1}}));
+}
+
+TEST_P(MigrationTest, FailingMigrationRollsBackAndIsNotRecorded) {
+    Migrator migrator(*pool_);
+    const std::vector<ComponentMigrations> all{
+        {"widgets",
+         {{.version = 1, .name = "create_widgets", .sql = "CREATE TABLE widgets (id INTEGER)"},
+          {.version = 2,
+           .name = "broken",
+           .sql = "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table (id) VALUES (1);"}}}};
+    try {
+        migrator.apply(all);
+        FAIL() << "a failing migration was reported as applied";
+    } catch (const MigrationError& e) {
+        EXPECT_NE(std::string(e.what()).find("widgets/2 (broken) failed"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(table_exists("half_done"));
+    EXPECT_TRUE(table_exists("widgets"));
+    EXPECT_EQ(recorded(), (Recorded{{"widgets", 1}}));
+    EXPECT_EQ(migrator.pending(all), 1U);
+}
+
+TEST_P(MigrationTest, ManualMigrateServerIsNotReadyUntilTasklaneMigrateRuns) {
+    const auto config = write_server_config(dir_, "  url: \"" + db_->url() + "\"\n  pool_size: 4\n  migrate: manual\n");
+    TestServer server(config);
+    EXPECT_TRUE(recorded().empty());
+
+    const auto before = http(server.port(), "GET", "/health/ready");
+    EXPECT_EQ(before.status, 503) << before.body;
+    EXPECT_EQ(before.json()["status"], "not_ready");
+    EXPECT_EQ(before.json()["components"]["migrations"]["status"], "pending");
+    EXPECT_EQ(before.json()["components"]["migrations"]["pending"], 2);
+    EXPECT_EQ(before.json()["components"]["database"]["status"], "ok");
+
+    const auto migrate = run_command("'" + tasklane_binary() + "' migrate --config '" + config + "'");
+    ASSERT_EQ(migrate.exit_code, 0) << migrate.output;
+    EXPECT_NE(migrate.output.find("2 migrations applied"), std::string::npos) << migrate.output;
+
+    const auto after = http(server.port(), "GET", "/health/ready");
+    EXPECT_EQ(after.status, 200) << after.body;
+    EXPECT_EQ(after.json()["components"]["migrations"]["status"], "ok");
+    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"hello", 1}}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, MigrationTest, ::testing::Values(sdk::Dialect::Sqlite, sdk::Dialect::Postgresql),
+                         [](const ::testing::TestParamInfo<sdk::Dialect>& info) { return dialect_name(info.param); });
+
+// Port 1 on loopback has no listener: every connection is refused at once.
+TEST(UnreachableDatabaseTest, ServerStartFailsWhenTheDatabaseCannotBeReached) {
+    TempDir dir;
+    const auto config = write_server_config(dir, "  url: \"postgresql://postgres@127.0.0.1:1/none\"\n  migrate: manual\n");
+    auto configuration = core::load_configuration(config);
+    EXPECT_EQ(configuration.settings["database"]["migrate"], "manual");
+    core::App app(std::move(configuration));
+    try {
+        app.start();
+        FAIL() << "App::start() succeeded without a database";
+    } catch (const core::DatabaseUnavailable& e) {
+        EXPECT_NE(std::string(e.what()).find("database unreachable"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(app.http_port(), 0);
+}
+
+}  // namespace
+}  // namespace tasklane::test

@@ -66,6 +66,9 @@ sdk::ConfigKey core_config_schema();
 // whose name is already taken is refused (std::invalid_argument naming it).
 sdk::ConfigKey combined_schema(const sdk::ConfigKey& core, const std::vector<sdk::ConfigKey>& plugin_sections);
 
+// The config reference as Markdown tables, one per section (`tasklane config-reference`).
+std::string config_reference_markdown(const sdk::ConfigKey& root);
+
 // The embedded default config (config/tasklane.yaml compiled into the binary).
 const std::string& embedded_default_config();
 
