@@ -14,8 +14,10 @@ as_owner=()
 if [ "$(id -u)" = 0 ]; then
   as_owner=(runuser -u postgres --)
 fi
-if [ -f "$dir/data/postmaster.pid" ] && "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-  echo "PostgreSQL already running in $dir on port $port"
+# A server already answering on the port (a developer's long-lived test
+# cluster) is reused; stop.sh only stops the cluster that lives in $dir.
+if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
+  echo "PostgreSQL already running on 127.0.0.1:$port; reusing it"
   exit 0
 fi
 rm -rf "$dir"

@@ -9,8 +9,16 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <ostream>
 #include <memory>
 #include <string>
+
+namespace tasklane::sdk {
+// GoogleTest prints parameters in test names: "Sqlite" reads better than bytes.
+inline void PrintTo(const Dialect& dialect, std::ostream* os) {
+    *os << (dialect == Dialect::Sqlite ? "Sqlite" : "Postgresql");
+}
+}  // namespace tasklane::sdk
 
 namespace tasklane::test {
 
