@@ -49,7 +49,7 @@ std::optional<Args> parse_args(int argc, char** argv) {
         } else if (!arg.empty() && arg[0] != '-' && a.positional.empty()) {
             a.positional = arg;
         } else {
-            std::cerr << "tasklane: unknown argument '" << arg << "'\n" << kUsage;
+            std::cerr << "tasklane: unknown argument '" << arg << "'\n";
             return std::nullopt;
         }
     }

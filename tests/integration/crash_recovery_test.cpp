@@ -88,10 +88,11 @@ std::vector<std::int64_t> recorded_ids(const std::string& file) {
 class CrashRecoveryTest : public ::testing::TestWithParam<sdk::Dialect> {
 protected:
     void SetUp() override { db_ = std::make_unique<TestDatabase>(GetParam(), dir_); }
-    std::string config(bool hang) {
+    std::string config(bool hang, const std::string& log_format = "text") {
         return write_config(dir_, db_->url(), test_plugin_dir(), "probe",
                             "probe:\n  record_file: \"" + dir_.file("recorded.txt") + "\"\n  hang_on_first_event: " +
-                                (hang ? "true" : "false") + "\nlogging:\n  level: info\n");
+                                (hang ? "true" : "false") + "\nlogging:\n  level: info\n  format: " + log_format +
+                                "\n");
     }
     TempDir dir_;
     std::unique_ptr<TestDatabase> db_;
@@ -127,7 +128,7 @@ TEST_P(CrashRecoveryTest, EventsCommittedBeforeSigkillAreDeliveredExactlyOnceAft
 }
 
 TEST_P(CrashRecoveryTest, SigtermStopsTheServerWithExitZero) {
-    ServerProcess server(config(/*hang=*/false), dir_.file("serve.log"));
+    ServerProcess server(config(/*hang=*/false, "json"), dir_.file("serve.log"));
     const auto port = server.wait_for_port();
     ASSERT_NE(port, 0) << server.log();
     EXPECT_EQ(http(port, "GET", "/health/ready").status, 200);
@@ -139,6 +140,27 @@ TEST_P(CrashRecoveryTest, SigtermStopsTheServerWithExitZero) {
     // Flushed before exit: what committed was delivered.
     EXPECT_EQ(recorded_ids(dir_.file("recorded.txt")), r.json()["ids"].get<std::vector<std::int64_t>>());
     EXPECT_NE(server.log().find("shutting down"), std::string::npos);
+}
+
+TEST_P(CrashRecoveryTest, JsonLogsAreOneObjectPerLineWithTheRequestId) {
+    ServerProcess server(config(/*hang=*/false, "json"), dir_.file("serve.log"));
+    const auto port = server.wait_for_port();
+    ASSERT_NE(port, 0) << server.log();
+    EXPECT_EQ(http(port, "GET", "/api/v1/nothing", "", {{"X-Request-ID", "trace-me-1"}}).status, 404);
+    EXPECT_EQ(server.terminate(), 0);
+    std::istringstream lines(server.log());
+    std::string line;
+    int request_lines = 0;
+    while (std::getline(lines, line)) {
+        const auto entry = nlohmann::json::parse(line, nullptr, false);
+        ASSERT_FALSE(entry.is_discarded()) << "not JSON: " << line;
+        EXPECT_TRUE(entry.contains("ts") && entry.contains("level") && entry.contains("msg")) << line;
+        if (entry.value("request_id", "") == "trace-me-1") {
+            ++request_lines;
+            EXPECT_NE(entry["msg"].get<std::string>().find("GET (unmatched) 404"), std::string::npos) << line;
+        }
+    }
+    EXPECT_EQ(request_lines, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, CrashRecoveryTest,

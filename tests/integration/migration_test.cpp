@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <unistd.h>
 #include <set>
 #include <utility>
 
@@ -198,19 +199,50 @@ INSTANTIATE_TEST_SUITE_P(Dialects, MigrationTest, ::testing::Values(sdk::Dialect
                          [](const ::testing::TestParamInfo<sdk::Dialect>& info) { return dialect_name(info.param); });
 
 // Port 1 on loopback has no listener: every connection is refused at once.
-TEST(UnreachableDatabaseTest, ServerStartFailsWhenTheDatabaseCannotBeReached) {
-    TempDir dir;
-    const auto config = write_server_config(dir, "  url: \"postgresql://postgres@127.0.0.1:1/none\"\n  migrate: manual\n");
-    auto configuration = core::load_configuration(config);
-    EXPECT_EQ(configuration.settings["database"]["migrate"], "manual");
-    core::App app(std::move(configuration));
-    try {
-        app.start();
-        FAIL() << "App::start() succeeded without a database";
-    } catch (const core::DatabaseUnavailable& e) {
-        EXPECT_NE(std::string(e.what()).find("database unreachable"), std::string::npos) << e.what();
+// A PostgreSQL cluster of this test's own, so it can be stopped and started.
+class PrivateCluster {
+public:
+    PrivateCluster() : port_(std::to_string(56000 + ::getpid() % 1000)), dir_("/tmp/tasklane-test-pg-private-" + port_) {}
+    ~PrivateCluster() { run("stop.sh"); }
+    void start() { run("start.sh"); }
+    // Stops the server but keeps its data, as an outage would.
+    void stop_keeping_data() { run("stop.sh --keep"); }
+    std::string url() const { return "postgresql://postgres@127.0.0.1:" + port_ + "/postgres"; }
+
+private:
+    void run(const std::string& script) {
+        const auto r = run_command("TASKLANE_PG_PORT=" + port_ + " TASKLANE_PG_DIR=" + dir_ + " " +
+                                   std::string(TASKLANE_SOURCE_DIR) + "/tests/pg/" + script);
+        ASSERT_EQ(r.exit_code, 0) << r.output;
     }
-    EXPECT_EQ(app.http_port(), 0);
+    std::string port_;
+    std::string dir_;
+};
+
+std::string readiness_of(std::uint16_t port, const std::string& component) {
+    auto r = http(port, "GET", "/health/ready");
+    return std::to_string(r.status) + " " + r.json()["components"][component]["status"].get<std::string>();
+}
+
+TEST(DatabaseOutageTest, ServerStartsWithoutTheDatabaseAndReadinessFollowsIt) {
+    TempDir dir;
+    PrivateCluster cluster;
+    TestServer server(write_server_config(dir, "  url: \"" + cluster.url() + "\"\n"));
+    EXPECT_EQ(readiness_of(server.port(), "database"), "503 unavailable");
+    EXPECT_EQ(http(server.port(), "GET", "/health").status, 200);
+
+    cluster.start();  // migrations are retried and applied
+    EXPECT_TRUE(eventually([&] { return http(server.port(), "GET", "/health/ready").status == 200; },
+                           std::chrono::seconds(20)));
+    EXPECT_EQ(http(server.port(), "POST", "/api/v1/hello/greetings", R"({"name":"Ada"})").status, 201);
+
+    cluster.stop_keeping_data();
+    EXPECT_TRUE(eventually([&] { return readiness_of(server.port(), "database") == "503 unavailable"; },
+                           std::chrono::seconds(15)));
+    cluster.start();  // back without a restart of the server: broken sessions reconnect
+    EXPECT_TRUE(eventually([&] { return http(server.port(), "GET", "/health/ready").status == 200; },
+                           std::chrono::seconds(20)));
+    EXPECT_EQ(http(server.port(), "POST", "/api/v1/hello/greetings", R"({"name":"Ada"})").status, 201);
 }
 
 }  // namespace

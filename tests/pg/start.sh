@@ -20,11 +20,14 @@ if "$bin/pg_isready" -q -h 127.0.0.1 -p "$port"; then
   echo "PostgreSQL already running on 127.0.0.1:$port; reusing it"
   exit 0
 fi
-rm -rf "$dir"
-mkdir -p "$dir"
-[ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
-"${as_owner[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -U postgres -E UTF8 >"$dir/initdb.log" 2>&1 ||
-  { cat "$dir/initdb.log" >&2; exit 1; }
+# A cluster stopped with `stop.sh --keep` is started again with its data.
+if [ ! -f "$dir/data/PG_VERSION" ]; then
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$dir"; fi
+  "${as_owner[@]}" "$bin/initdb" -D "$dir/data" --auth=trust -U postgres -E UTF8 >"$dir/initdb.log" 2>&1 ||
+    { cat "$dir/initdb.log" >&2; exit 1; }
+fi
 # fsync off: a test cluster need not survive a power cut, and it halves test time.
 "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
   -o "-k $dir -p $port -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null ||

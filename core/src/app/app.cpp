@@ -9,7 +9,10 @@
 
 #include <tasklane/core/config.hpp>
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 
 namespace tasklane::core {
 
@@ -60,7 +63,45 @@ struct App::Impl {
     std::atomic<bool> plugins_started{false};
     bool stopped = false;
 
+    std::thread migration_retry;
+    std::mutex retry_mutex;
+    std::condition_variable retry_cv;
+    bool retry_stop = false;
+
     explicit Impl(Configuration c) : configuration(std::move(c)) {}
+
+    void apply_migrations() {
+        for (const auto& m : Migrator(*pool).apply(all_migrations(configuration))) {
+            log->info("applied migration {}/{} {}", m.component, m.version, m.name);
+        }
+    }
+
+    void retry_migrations() {
+        std::unique_lock lock(retry_mutex);
+        while (!retry_cv.wait_for(lock, std::chrono::seconds(2), [this] { return retry_stop; })) {
+            try {
+                apply_migrations();
+                log->info("database reachable again; migrations applied");
+                return;
+            } catch (const DatabaseUnavailable&) {
+                // still away; the next attempt is in 2 s
+            } catch (const std::exception& e) {
+                log->error("migrations failed: {}", e.what());
+                return;
+            }
+        }
+    }
+
+    void stop_migration_retry() {
+        {
+            std::lock_guard lock(retry_mutex);
+            retry_stop = true;
+        }
+        retry_cv.notify_all();
+        if (migration_retry.joinable()) {
+            migration_retry.join();
+        }
+    }
 };
 
 App::App(Configuration configuration) : impl_(std::make_unique<Impl>(std::move(configuration))) {}
@@ -84,16 +125,25 @@ void App::start() {
     s.pool = std::make_unique<SessionPool>(url, cfg["database"]["pool_size"].get<std::size_t>(),
                                            std::chrono::milliseconds(cfg["database"]["busy_timeout"].get<long long>()));
 
-    Migrator migrator(*s.pool);
-    const auto migrations = all_migrations(s.configuration);
     if (cfg["database"]["migrate"] == "auto") {
-        for (const auto& m : migrator.apply(migrations)) {
-            s.log->info("applied migration {}/{} {}", m.component, m.version, m.name);
+        try {
+            s.apply_migrations();
+        } catch (const DatabaseUnavailable& e) {
+            // Start anyway and report not-ready: in a fleet the database may
+            // come up after the nodes, and a supervisor restart loop helps nobody.
+            s.log->error("{}; retrying migrations every 2 s, /health/ready answers 503 until they apply", e.what());
+            s.migration_retry = std::thread([&s] { s.retry_migrations(); });
         }
-    } else if (const auto pending = migrator.pending(migrations); pending > 0) {
-        s.log->warn("{} migrations are pending and database.migrate is manual: run `tasklane migrate`; "
-                    "/health/ready answers 503 until then",
-                    pending);
+    } else {
+        try {
+            if (const auto pending = Migrator(*s.pool).pending(all_migrations(s.configuration)); pending > 0) {
+                s.log->warn("{} migrations are pending and database.migrate is manual: run `tasklane migrate`; "
+                            "/health/ready answers 503 until then",
+                            pending);
+            }
+        } catch (const DatabaseUnavailable& e) {
+            s.log->error("{}; /health/ready answers 503 until it is reachable", e.what());
+        }
     }
 
     DispatcherOptions dopts;
@@ -162,6 +212,7 @@ void App::stop() {
         return;
     }
     s.stopped = true;
+    s.stop_migration_retry();
     if (s.server) {
         s.server->stop();  // in-flight handlers finish on their reactor threads first
     }

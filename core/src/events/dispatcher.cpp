@@ -40,7 +40,9 @@ std::int64_t Dispatcher::outbox_head() {
     return head;
 }
 
-void Dispatcher::start() {
+void Dispatcher::start() { thread_ = std::thread([this] { run(); }); }
+
+void Dispatcher::load_cursors() {
     const std::int64_t head = outbox_head();
     auto lease = pool_.acquire();
     auto& sql = lease->sql();
@@ -68,7 +70,6 @@ void Dispatcher::start() {
         log_->info("event subscriber '{}' resumes after event {}", name, s.cursor);
     }
     last_seen_id_ = head;
-    thread_ = std::thread([this] { run(); });
 }
 
 void Dispatcher::wake() {
@@ -103,11 +104,21 @@ void Dispatcher::run() {
         }
         bool more = false;
         try {
+            // Cursors load here, not in start(): the server may start while the
+            // database is away or its migrations are pending (not ready, 503).
+            if (!cursors_loaded_) {
+                load_cursors();
+                cursors_loaded_ = true;
+            }
             more = deliver_batch();
             purge_old_events();
+            paused_logged_ = false;
         } catch (const std::exception& e) {
-            // The database may be away; retry at the next poll.
-            log_->warn("event dispatch paused: {}", e.what());
+            // The database may be away or not migrated yet; retry at the next poll.
+            if (!paused_logged_) {
+                log_->warn("event dispatch paused: {}", e.what());
+                paused_logged_ = true;
+            }
         }
         std::unique_lock lock(mutex_);
         if (stopping_) {

@@ -35,7 +35,8 @@ public:
 
     // Before start(): registers a subscriber (duplicate names are refused).
     void subscribe(sdk::Subscription subscription) override;
-    // Loads cursors (a new durable subscriber starts at the outbox head) and starts the thread.
+    // Starts the thread, which first loads the cursors (a new durable
+    // subscriber starts at the outbox head), retrying until the database answers.
     void start();
     // After a commit that published events: deliver now rather than at the next poll.
     void wake();
@@ -52,6 +53,7 @@ private:
     };
 
     void run();
+    void load_cursors();
     // One batch: returns true when the batch was full (more may be waiting).
     bool deliver_batch();
     std::vector<sdk::Event> fetch_after(std::int64_t after);
@@ -67,6 +69,8 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_cv_;
     bool woken_ = false;
+    bool cursors_loaded_ = false;  // dispatcher thread only
+    bool paused_logged_ = false;   // dispatcher thread only
     bool stopping_ = false;
     std::chrono::steady_clock::time_point flush_deadline_{};
     std::chrono::steady_clock::time_point next_purge_{};

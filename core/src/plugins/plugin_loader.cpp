@@ -2,6 +2,7 @@
 
 #include <boost/dll/shared_library_load_mode.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
