@@ -1,12 +1,14 @@
 // The tasklane executable: serve, migrate, check-config, version.
 #include "app/app.hpp"
 #include "app/logging.hpp"
+#include "app/plugin_commands.hpp"
 #include "db/migrator.hpp"
 #include "db/session_pool.hpp"
 
 #include <tasklane/core/config.hpp>
 #include <tasklane/sdk/version.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 #include <iostream>
@@ -23,6 +25,8 @@ constexpr const char* kUsage = R"(usage:
   tasklane check-config FILE                validate a config file without starting
   tasklane config-reference [--config FILE] print every config key (core and enabled plugins) as Markdown
   tasklane version                          print versions
+  tasklane <plugin command> [--config FILE] ...
+                                            a command a plugin adds (listed by `tasklane help`)
 )";
 
 struct Args {
@@ -130,7 +134,59 @@ int check_config(const std::string& path) {
 
 }  // namespace
 
+bool is_core_command(const std::string& command) {
+    static const std::vector<std::string> core = {"serve", "migrate", "check-config", "config-reference",
+                                                  "version", "help", "--help", "-h"};
+    return std::find(core.begin(), core.end(), command) != core.end();
+}
+
+// `tasklane <words...> [--config FILE] args...`: a command offered by a plugin.
+int plugin_command(int argc, char** argv) {
+    std::string config;
+    std::vector<std::string> rest;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--config" && i + 1 < argc) {
+            config = argv[++i];
+        } else if (arg.rfind("--config=", 0) == 0) {
+            config = arg.substr(9);
+        } else {
+            rest.push_back(arg);
+        }
+    }
+    std::optional<Configuration> configuration;
+    std::string why_no_plugins;
+    try {
+        configuration = configure(config);
+    } catch (const std::exception& e) {
+        why_no_plugins = e.what();
+    }
+    if (configuration) {
+        if (auto code = run_plugin_command(*configuration, rest)) {
+            return *code;
+        }
+    }
+    std::cerr << "tasklane: unknown command '" << (rest.empty() ? "" : rest.front()) << "'\n" << kUsage;
+    if (configuration) {
+        std::cerr << plugin_commands_usage(*configuration);
+    } else {
+        std::cerr << "(plugin commands unavailable: " << why_no_plugins << ")\n";
+    }
+    return 2;
+}
+
 int main(int argc, char** argv) {
+    if (argc >= 2 && !is_core_command(argv[1])) {
+        try {
+            return plugin_command(argc, argv);
+        } catch (const ConfigInvalid& e) {
+            std::cerr << e.what() << "\n";
+            return 1;
+        } catch (const std::exception& e) {
+            std::cerr << "tasklane: " << e.what() << "\n";
+            return 1;
+        }
+    }
     const auto args = parse_args(argc, argv);
     if (!args) {
         std::cerr << kUsage;
@@ -158,12 +214,13 @@ int main(int argc, char** argv) {
             std::cout << "tasklane " << TASKLANE_VERSION << " (plugin SDK API " << tasklane::sdk::kApiVersion << ")\n";
             return 0;
         }
-        if (args->command == "--help" || args->command == "help" || args->command == "-h") {
-            std::cout << kUsage;
-            return 0;
+        // help: the core's commands, and the plugins' when the config loads.
+        std::cout << kUsage;
+        try {
+            std::cout << plugin_commands_usage(load_configuration(args->config));
+        } catch (const std::exception&) {
         }
-        std::cerr << "tasklane: unknown command '" << args->command << "'\n" << kUsage;
-        return 2;
+        return 0;
     } catch (const ConfigInvalid& e) {
         std::cerr << e.what() << "\n";
         return 1;

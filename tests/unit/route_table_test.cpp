@@ -67,10 +67,38 @@ TEST(RouteTable, DuplicateRouteNamesBothOwners) {
     }
 }
 
-TEST(PercentDecode, PlusIsSpaceOnlyInQueries) {
-    EXPECT_EQ(percent_decode("a+b%2Fc", true), "a b/c");
-    EXPECT_EQ(percent_decode("a+b", false), "a+b");
-    EXPECT_EQ(percent_decode("bad%zz%", false), "bad%zz%");
+TEST(UrlDecode, PlusIsSpaceOnlyInQueriesAndForms) {
+    EXPECT_EQ(sdk::url_decode("a+b%2Fc", true), "a b/c");
+    EXPECT_EQ(sdk::url_decode("a+b", false), "a+b");
+    EXPECT_EQ(sdk::url_decode("bad%zz%", false), "bad%zz%");
+}
+
+TEST(ParseForm, DecodesPairsAndKeepsEmptyValues) {
+    const auto form = sdk::parse_form("username=ada%40example.com&password=p+w%26d&flag");
+    EXPECT_EQ(form.find("username")->second, "ada@example.com");
+    EXPECT_EQ(form.find("password")->second, "p w&d");
+    EXPECT_EQ(form.find("flag")->second, "");
+}
+
+TEST(RequestJson, DeclaredNonJsonBodyIs415AndMalformedJsonIs400) {
+    sdk::Request r;
+    r.body = "{}";
+    r.headers["Content-Type"] = "text/plain";
+    try {
+        r.json();
+        FAIL() << "text/plain accepted";
+    } catch (const sdk::ApiError& e) {
+        EXPECT_EQ(e.status(), 415);
+    }
+    r.headers["Content-Type"] = "application/merge-patch+json; charset=utf-8";
+    EXPECT_TRUE(r.json().is_object());
+    r.body = "{";
+    try {
+        r.json();
+        FAIL() << "malformed JSON accepted";
+    } catch (const sdk::ApiError& e) {
+        EXPECT_EQ(e.status(), 400);
+    }
 }
 
 }  // namespace

@@ -98,7 +98,8 @@ sdk::Response HttpPipeline::handle(sdk::Request& request) const {
     }
     response.headers["X-Request-ID"] = request.request_id;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    const std::string& route = request.route.empty() ? std::string("(unmatched)") : request.route;
+    static const std::string unmatched = "(unmatched)";
+    const std::string& route = request.route.empty() ? unmatched : request.route;
     metrics_.observe_http(request.method, route, response.status, seconds);
     log_->info("{} {} {} {:.3f}ms", request.method, route, response.status, seconds * 1000);
     return response;
@@ -129,7 +130,15 @@ sdk::Response HttpPipeline::dispatch(sdk::Request& request) const {
     request.route = route.route.path;
     request.path_params = std::move(match.params);
     if (authenticator_) {
-        request.caller = authenticator_(request);
+        try {
+            request.caller = authenticator_(request);
+        } catch (const sdk::ApiError&) {
+            // A stale token must not break a public route (health checks,
+            // login): it simply counts as anonymous there.
+            if (route.route.access != sdk::Access::Public) {
+                throw;
+            }
+        }
     }
     if (route.route.access != sdk::Access::Public && !request.caller) {
         throw sdk::ApiError::unauthorized();

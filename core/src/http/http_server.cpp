@@ -35,7 +35,7 @@ sdk::Request to_sdk_request(const Http::Request& req) {
     out.path = req.resource();
     // Pistache splits the query but leaves it percent-encoded.
     for (auto it = req.query().parameters_begin(); it != req.query().parameters_end(); ++it) {
-        out.query.emplace(percent_decode(it->first, true), percent_decode(it->second, true));
+        out.query.emplace(sdk::url_decode(it->first, true), sdk::url_decode(it->second, true));
     }
     // Pistache parses well-known headers into typed objects and keeps the rest raw.
     for (const auto& header : req.headers().list()) {

@@ -10,19 +10,6 @@ bool is_param(const std::string& segment) {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 // Literal segments score higher the earlier they appear: /a/b/{x} beats /a/{y}/{x}.
 int specificity(const RegisteredRoute& r) {
     int score = 0;
@@ -44,7 +31,7 @@ bool match_segments(const RegisteredRoute& r, const std::vector<std::string>& pa
                 return false;
             }
             if (params) {
-                (*params)[seg.substr(1, seg.size() - 2)] = percent_decode(parts[i], false);
+                (*params)[seg.substr(1, seg.size() - 2)] = sdk::url_decode(parts[i], false);
             }
         } else if (seg != parts[i]) {
             return false;
@@ -54,25 +41,6 @@ bool match_segments(const RegisteredRoute& r, const std::vector<std::string>& pa
 }
 
 }  // namespace
-
-std::string percent_decode(const std::string& text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '%' && i + 2 < text.size()) {
-            const int hi = hex_value(text[i + 1]);
-            const int lo = hex_value(text[i + 2]);
-            if (hi >= 0 && lo >= 0) {
-                out.push_back(static_cast<char>(hi * 16 + lo));
-                i += 2;
-                continue;
-            }
-        }
-        out.push_back(plus_is_space && c == '+' ? ' ' : c);
-    }
-    return out;
-}
 
 std::vector<std::string> split_path(const std::string& path) {
     std::vector<std::string> parts;

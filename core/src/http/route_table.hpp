@@ -36,6 +36,5 @@ private:
 };
 
 std::vector<std::string> split_path(const std::string& path);
-std::string percent_decode(const std::string& text, bool plus_is_space);
 
 }  // namespace tasklane::core

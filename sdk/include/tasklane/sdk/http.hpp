@@ -46,6 +46,55 @@ struct Caller {
     bool is_admin() const { return role == "admin"; }
 };
 
+// Decodes %XX escapes (and '+' as space in query strings and form bodies);
+// malformed escapes are kept as they are.
+inline std::string url_decode(const std::string& text, bool plus_is_space) {
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    };
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+            out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
+            i += 2;
+        } else {
+            out.push_back(plus_is_space && c == '+' ? ' ' : c);
+        }
+    }
+    return out;
+}
+
+// application/x-www-form-urlencoded: "a=1&b=x+y" -> {a:1, b:"x y"}.
+inline std::multimap<std::string, std::string> parse_form(const std::string& body) {
+    std::multimap<std::string, std::string> out;
+    std::size_t start = 0;
+    while (start <= body.size()) {
+        auto end = body.find('&', start);
+        if (end == std::string::npos) {
+            end = body.size();
+        }
+        const auto pair = body.substr(start, end - start);
+        if (!pair.empty()) {
+            const auto eq = pair.find('=');
+            out.emplace(url_decode(pair.substr(0, eq), true),
+                        eq == std::string::npos ? "" : url_decode(pair.substr(eq + 1), true));
+        }
+        start = end + 1;
+    }
+    return out;
+}
+
 struct Request {
     std::string method;  // "GET", "POST", ...
     std::string path;    // without the query string
@@ -73,8 +122,29 @@ struct Request {
         return it->second;
     }
     const std::string& param(const std::string& name) const { return path_params.at(name); }
-    // The body parsed as JSON; malformed JSON is a 400.
+    // The media type without parameters, lower-cased: "application/json".
+    std::string media_type() const {
+        auto type = header("Content-Type").value_or("");
+        type = type.substr(0, type.find(';'));
+        while (!type.empty() && type.back() == ' ') {
+            type.pop_back();
+        }
+        for (auto& c : type) {
+            c = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        }
+        return type;
+    }
+    bool has_json_body() const {
+        const auto type = media_type();
+        return type == "application/json" || (type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0);
+    }
+    // The body parsed as JSON: 415 when it is declared as something else,
+    // 400 when it is malformed.
     nlohmann::json json() const {
+        if (!media_type().empty() && !has_json_body()) {
+            throw ApiError(415, "unsupported_media_type",
+                           "the body must be application/json (Content-Type was '" + media_type() + "')");
+        }
         try {
             return nlohmann::json::parse(body);
         } catch (const nlohmann::json::parse_error& e) {

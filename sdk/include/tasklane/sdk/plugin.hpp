@@ -21,6 +21,7 @@
 
 #include <boost/dll/alias.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,6 +35,18 @@ struct PluginInfo {
     std::vector<std::string> requires_plugins{};  // names that must be loaded and started first
 };
 
+// A subcommand of the `tasklane` executable, e.g. `tasklane user create
+// --admin ...`. It runs with the database migrated (pending migrations are
+// applied when database.migrate is auto, refused otherwise), without the HTTP
+// server or the event dispatcher: events it publishes are delivered by the
+// next running server. Print to stdout/stderr; return the exit code.
+struct Command {
+    std::vector<std::string> words{};  // {"user", "create"}
+    std::string usage{};               // "--username U --email E --password P [--admin]"
+    std::string summary{};
+    std::function<int(const std::vector<std::string>& args, Host& host)> run{};  // args after the words
+};
+
 class TASKLANE_SDK_VISIBLE Plugin {
 public:
     virtual ~Plugin() = default;
@@ -43,6 +56,8 @@ public:
     // empty name, means the plugin reads no configuration.
     virtual ConfigKey config_schema() const { return {}; }
     virtual std::vector<Migration> migrations(Dialect /*dialect*/) const { return {}; }
+    // CLI subcommands this plugin adds; called without start().
+    virtual std::vector<Command> commands() const { return {}; }
     virtual void start(Host& host) = 0;
     virtual void stop() {}
 };
