@@ -83,6 +83,9 @@ sdk::Response HttpPipeline::handle(sdk::Request& request) const {
         response = dispatch(request);
     } catch (const sdk::ApiError& e) {
         response = error_response(e.status(), e.code(), e.what(), e.details(), request.request_id);
+        for (const auto& [name, value] : e.headers()) {
+            response.headers[name] = value;
+        }
     } catch (const DatabaseUnavailable& e) {
         log_->error("database unavailable: {}", e.what());
         response = error_response(503, "database_unavailable", "the database is not reachable; retry shortly", {},

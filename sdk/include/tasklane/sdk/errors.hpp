@@ -8,6 +8,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace tasklane::sdk {
@@ -26,6 +27,12 @@ public:
     int status() const noexcept { return status_; }
     const std::string& code() const noexcept { return code_; }
     const std::vector<FieldError>& details() const noexcept { return details_; }
+    // Extra response headers, e.g. Retry-After on 429/503.
+    const std::vector<std::pair<std::string, std::string>>& headers() const noexcept { return headers_; }
+    ApiError&& with_header(std::string name, std::string value) && {
+        headers_.emplace_back(std::move(name), std::move(value));
+        return std::move(*this);
+    }
 
     static ApiError bad_request(const std::string& message) { return {400, "bad_request", message}; }
     static ApiError unauthorized(const std::string& message = "authentication required") {
@@ -42,6 +49,7 @@ private:
     int status_;
     std::string code_;
     std::vector<FieldError> details_;
+    std::vector<std::pair<std::string, std::string>> headers_;
 };
 
 }  // namespace tasklane::sdk
