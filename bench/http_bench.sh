@@ -19,7 +19,8 @@ level=${BENCH_LOG_LEVEL:-warn}
 cat >"$work/bench.yaml" <<YAML
 server: { host: 127.0.0.1, port: $port, threads: ${BENCH_THREADS:-4} }
 database: { url: "sqlite://$work/data/tasklane.db" }
-plugins: { dir: "$build/plugins", enabled: [hello] }
+plugins: { dir: "$build/plugins", enabled: [auth, hello] }
+auth: { jwt_secret: "bench-secret-bench-secret-bench-secret-0123" }
 logging: { level: $level }
 YAML
 
@@ -36,10 +37,19 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 echo "server: threads=${BENCH_THREADS:-4} logging.level=$level, SQLite, plugins [hello]"
 echo "start-up to ready: ${ready} ms"
 echo "idle RSS: ${rss_idle} KiB"
-for path in /health /api/v1/hello; do
+# An account and an access token for the authenticated route.
+curl -sf -H 'Content-Type: application/json' "127.0.0.1:$port/api/v1/auth/register" \
+  -d '{"email":"bench@example.com","username":"bench","password":"bench-password"}' >/dev/null
+token=$(curl -sf -H 'Content-Type: application/json' "127.0.0.1:$port/api/v1/auth/login" \
+  -d '{"username":"bench","password":"bench-password"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
+
+run_wrk() {
   echo
-  echo "== wrk -t2 -c32 -d10s --latency http://127.0.0.1:$port$path"
-  wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$port$path" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors|requests in"
-done
+  echo "== wrk -t2 -c32 -d10s --latency $* "
+  wrk -t2 -c32 -d10s --latency "$@" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors|requests in"
+}
+run_wrk "http://127.0.0.1:$port/health"
+run_wrk "http://127.0.0.1:$port/api/v1/hello"
+run_wrk -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/auth/me"
 echo
 echo "RSS after load: $(awk '/VmRSS/ {print $2}' /proc/$pid/status) KiB"

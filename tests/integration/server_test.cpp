@@ -150,6 +150,28 @@ TEST_P(ServerTest, ServesConcurrentClients) {
     EXPECT_EQ(ok.load(), 200);
 }
 
+TEST_P(ServerTest, OpenApiDocumentListsEveryRegisteredRoute) {
+    auto r = http(port(), "GET", "/openapi.json");
+    ASSERT_EQ(r.status, 200);
+    const auto doc = r.json();
+    EXPECT_EQ(doc["openapi"], "3.0.3");
+    EXPECT_TRUE(doc["paths"]["/health"].contains("get"));
+    EXPECT_TRUE(doc["paths"]["/api/v1/hello"].contains("get"));
+    const auto& post = doc["paths"]["/api/v1/hello/greetings"]["post"];
+    EXPECT_TRUE(post["requestBody"]["content"].contains("application/json"));
+    EXPECT_TRUE(post["responses"].contains("201"));
+    const auto& param = doc["paths"]["/api/v1/hello/greetings/{name}"]["get"]["parameters"][0];
+    EXPECT_EQ(param["name"], "name");
+    EXPECT_EQ(param["in"], "path");
+    EXPECT_TRUE(doc["components"]["schemas"].contains("Error"));
+    // Admin-only routes carry the bearer security requirement.
+    EXPECT_TRUE(doc["paths"]["/api/v1/plugins"]["get"].contains("security"));
+}
+
+TEST_P(ServerTest, AdminRouteWithoutAnAuthenticatorIs401) {
+    expect_error_body(http(port(), "GET", "/api/v1/plugins"), 401, "unauthorized");
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, ServerTest, ::testing::Values(sdk::Dialect::Sqlite, sdk::Dialect::Postgresql),
                          [](const auto& info) { return dialect_name(info.param); });
 

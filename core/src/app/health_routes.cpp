@@ -1,5 +1,7 @@
 #include "health_routes.hpp"
 
+#include "../http/openapi.hpp"
+
 #include <sys/statvfs.h>
 
 #include <chrono>
@@ -111,6 +113,19 @@ void register_health_routes(HttpPipeline& pipeline, Metrics& metrics, HealthSour
     pipeline.add({.method = "GET", .path = "/health/detailed", .summary = "Same document as /health/ready",
                   .tags = {"operations"}},
                  ready_handler);
+    pipeline.add({.method = "GET", .path = "/openapi.json", .summary = "This API as OpenAPI 3.0", .tags = {"operations"}},
+                 [&pipeline](const sdk::Request&) {
+                     return sdk::Response::json(200, openapi_document(pipeline.table(), TASKLANE_VERSION));
+                 });
+    pipeline.add({.method = "GET", .path = "/api/v1/plugins", .access = sdk::Access::Admin,
+                  .summary = "Loaded plugins and their versions", .tags = {"operations"}},
+                 [plugins = sources.plugins](const sdk::Request&) {
+                     nlohmann::json items = nlohmann::json::array();
+                     for (const auto& [name, version] : plugins) {
+                         items.push_back({{"name", name}, {"version", version}});
+                     }
+                     return sdk::Response::json(200, {{"items", items}});
+                 });
     pipeline.add({.method = "GET", .path = "/metrics", .summary = "Prometheus metrics", .tags = {"operations"}},
                  [&metrics](const sdk::Request&) {
                      return sdk::Response::text(200, metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
