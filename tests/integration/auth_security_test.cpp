@@ -267,7 +267,7 @@ private:
     pid_t pid_ = -1;
 };
 
-std::string quoted(const std::string& text) { return "'" + text + "'"; }
+std::string shell_quoted(const std::string& text) { return "'" + text + "'"; }
 
 bool contains(const std::string& haystack, const std::string& needle) {
     return haystack.find(needle) != std::string::npos;
@@ -766,7 +766,7 @@ TEST_P(AccountSecurityTest, UserCreateCommandMakesAnAdministratorAndRefusesADupl
     config_ = write_config(dir_, db_->url(), plugin_dir(), "auth, hello", auth_yaml("", /*bootstrap_admin=*/false));
     const std::string password = "boss-password-77";
     const auto create = [&](const std::string& arguments) {
-        return run_command(quoted(tasklane_binary()) + " user create --config " + quoted(config_) + " " + arguments);
+        return run_command(shell_quoted(tasklane_binary()) + " user create --config " + shell_quoted(config_) + " " + arguments);
     };
     const auto created = create("--admin --username boss --email boss@example.com --password " + password);
     ASSERT_EQ(created.exit_code, 0) << created.output;

@@ -159,7 +159,7 @@ TEST(ConfigDocument, EmptyDocumentResolvesToEveryDefault) {
         {"realtime", {{"port", 8081}}},
         {"database",
          {{"url", "sqlite://./data/tasklane.db"}, {"pool_size", 8}, {"migrate", "auto"}, {"busy_timeout", 5000}}},
-        {"plugins", {{"dir", "./build/plugins"}, {"enabled", {"auth", "hello"}}}},
+        {"plugins", {{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "hello"}}}},
         {"events", {{"poll_interval", 500}, {"batch_size", 200}, {"retention", 7 * 24 * 3600 * 1000}}},
         {"logging", {{"level", "info"}, {"format", "text"}}},
     };
@@ -412,7 +412,7 @@ TEST(ConfigDocument, ShippedDefaultConfigValidatesAgainstTheCoreSchema) {
     EXPECT_EQ(config["server"]["host"], "127.0.0.1");
     EXPECT_EQ(config["server"]["port"], 8080);
     EXPECT_EQ(config["database"]["url"], "sqlite://./data/tasklane.db");
-    EXPECT_EQ(config["plugins"], (json{{"dir", "./build/plugins"}, {"enabled", {"auth", "hello"}}}));
+    EXPECT_EQ(config["plugins"], (json{{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "hello"}}}));
     EXPECT_EQ(config["logging"], (json{{"level", "info"}, {"format", "text"}}));
 }
 

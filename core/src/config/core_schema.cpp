@@ -59,7 +59,7 @@ ConfigKey plugins_section() {
         "plugins", "Which plugin libraries are loaded.",
         {
             ConfigKey::value("dir", ConfigType::String, "./build/plugins", "Directory searched for plugin libraries."),
-            ConfigKey::value("enabled", ConfigType::StringList, nlohmann::json::array({"auth", "hello"}),
+            ConfigKey::value("enabled", ConfigType::StringList, nlohmann::json::array({"auth", "tasks", "hello"}),
                              "Names of the plugins to load from plugins.dir."),
         });
 }

@@ -1,0 +1,247 @@
+#include "task_routes.hpp"
+
+#include <charconv>
+
+namespace tasklane::tasks {
+
+namespace {
+
+using sdk::Access;
+using sdk::Request;
+using sdk::Response;
+
+std::optional<std::int64_t> parse_int(const std::string& text) {
+    std::int64_t n = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size()) {
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::int64_t task_id(const Request& req) {
+    const auto id = parse_int(req.param("id"));
+    if (!id || *id <= 0) {
+        throw sdk::ApiError::not_found("task not found");
+    }
+    return *id;
+}
+
+sdk::ApiError bad_query(const std::string& name, const std::string& expected) {
+    return sdk::ApiError(400, "bad_request", "query parameter " + name + " must be " + expected);
+}
+
+std::optional<std::int64_t> int_query(const Request& req, const std::string& name, std::int64_t min, std::int64_t max) {
+    const auto v = req.query_param(name);
+    if (!v) {
+        return std::nullopt;
+    }
+    const auto n = parse_int(*v);
+    if (!n || *n < min || *n > max) {
+        throw bad_query(name, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
+    }
+    return n;
+}
+
+std::optional<std::int64_t> time_query(const Request& req, const std::string& name) {
+    const auto v = req.query_param(name);
+    if (!v) {
+        return std::nullopt;
+    }
+    const auto t = parse_timestamp(*v);
+    if (!t) {
+        throw bad_query(name, "an ISO 8601 time or date");
+    }
+    return t;
+}
+
+TaskFilter filter_from(const Request& req, const Workflow& workflow) {
+    TaskFilter f;
+    f.status = req.query_param("status");
+    if (f.status && !workflow.has(*f.status)) {
+        throw bad_query("status", "one of the workflow's statuses");
+    }
+    f.priority = req.query_param("priority");
+    if (f.priority && !is_priority(*f.priority)) {
+        throw bad_query("priority", "low, medium, high or urgent");
+    }
+    f.tag = req.query_param("tag");
+    f.query = req.query_param("q");
+    f.assignee_id = int_query(req, "assignee_id", 1, INT64_MAX);
+    f.creator_id = int_query(req, "creator_id", 1, INT64_MAX);
+    f.parent_id = int_query(req, "parent_id", 1, INT64_MAX);
+    f.due_before = time_query(req, "due_before");
+    f.due_after = time_query(req, "due_after");
+    if (auto sort = req.query_param("sort")) {
+        const std::string key = !sort->empty() && (*sort)[0] == '-' ? sort->substr(1) : *sort;
+        if (key != "created_at" && key != "due_date" && key != "priority" && key != "updated_at") {
+            throw bad_query("sort", "created_at, due_date, priority or updated_at, optionally prefixed with '-'");
+        }
+        f.sort = *sort;
+    }
+    f.page = static_cast<int>(int_query(req, "page", 1, 1000000).value_or(1));
+    f.per_page = static_cast<int>(int_query(req, "per_page", 1, 100).value_or(20));
+    return f;
+}
+
+Response page_response(const TaskPage& page, const TaskFilter& f) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& t : page.items) {
+        items.push_back(to_json(t));
+    }
+    return Response::json(200, {{"items", items}, {"total", page.total}, {"page", f.page}, {"per_page", f.per_page}});
+}
+
+Response task_response(int status, const Task& task) {
+    auto r = Response::json(status, to_json(task));
+    r.headers["ETag"] = "\"" + std::to_string(task.version) + "\"";
+    return r;
+}
+
+// If-Match: "3", W/"3" or 3; "*" means any version. Anything else can never
+// match a version, so it is stale by definition (412).
+std::optional<std::int64_t> if_match(const Request& req) {
+    auto v = req.header("If-Match");
+    if (!v) {
+        return std::nullopt;
+    }
+    std::string text = *v;
+    if (text == "*") {
+        return std::nullopt;
+    }
+    if (text.rfind("W/", 0) == 0) {
+        text = text.substr(2);
+    }
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+        text = text.substr(1, text.size() - 2);
+    }
+    return parse_int(text).value_or(-1);
+}
+
+nlohmann::json object_body(const Request& req) {
+    const auto body = req.json();
+    if (!body.is_object()) {
+        throw sdk::ApiError::bad_request("the body must be a JSON object");
+    }
+    return body;
+}
+
+sdk::Actor actor_of(const Request& req) { return sdk::Actor::user(req.require_caller().user_id); }
+
+const nlohmann::json kTaskSchema = {
+    {"type", "object"},
+    {"properties",
+     {{"id", {{"type", "integer"}}},
+      {"title", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
+      {"description", {{"type", "string"}, {"maxLength", 10000}}},
+      {"status", {{"type", "string"}}},
+      {"priority", {{"type", "string"}, {"enum", {"low", "medium", "high", "urgent"}}}},
+      {"due_date", {{"type", "string"}, {"format", "date-time"}, {"nullable", true}}},
+      {"creator_id", {{"type", "integer"}}},
+      {"assignee_id", {{"type", "integer"}, {"nullable", true}}},
+      {"parent_id", {{"type", "integer"}, {"nullable", true}}},
+      {"tags", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+      {"recurrence", {{"type", "string"}, {"nullable", true}}},
+      {"blocked_by", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
+      {"created_at", {{"type", "string"}, {"format", "date-time"}}},
+      {"updated_at", {{"type", "string"}, {"format", "date-time"}}},
+      {"completed_at", {{"type", "string"}, {"format", "date-time"}, {"nullable", true}}},
+      {"version", {{"type", "integer"}}}}}};
+
+}  // namespace
+
+void register_task_routes(sdk::Routes& routes, TaskService& service) {
+    const std::vector<std::string> tags = {"tasks"};
+    routes.add({.method = "POST", .path = "/api/v1/tasks", .access = Access::Authenticated, .summary = "Create a task",
+                .tags = tags, .request_schema = kTaskSchema, .response_schema = kTaskSchema, .success_status = 201},
+               [&service](const Request& req) {
+                   const auto task = service.create(req.require_caller(), object_body(req), actor_of(req));
+                   auto r = task_response(201, task);
+                   r.headers["Location"] = "/api/v1/tasks/" + std::to_string(task.id);
+                   return r;
+               });
+    routes.add({.method = "GET", .path = "/api/v1/tasks", .access = Access::Authenticated,
+                .summary = "List visible tasks (filters, sort, pagination)", .tags = tags},
+               [&service](const Request& req) {
+                   const auto f = filter_from(req, service.workflow());
+                   return page_response(service.list(req.require_caller(), f), f);
+               });
+    routes.add({.method = "GET", .path = "/api/v1/tasks/search", .access = Access::Authenticated,
+                .summary = "Search visible tasks by title and description (?q=)", .tags = tags},
+               [&service](const Request& req) {
+                   const auto f = filter_from(req, service.workflow());
+                   if (!f.query || f.query->empty()) {
+                       throw bad_query("q", "a non-empty search text");
+                   }
+                   return page_response(service.list(req.require_caller(), f), f);
+               });
+    routes.add({.method = "GET", .path = "/api/v1/tasks/{id}", .access = Access::Authenticated,
+                .summary = "One task (ETag: its version)", .tags = tags, .response_schema = kTaskSchema},
+               [&service](const Request& req) { return task_response(200, service.get(req.require_caller(), task_id(req))); });
+    for (const char* method : {"PUT", "PATCH"}) {
+        routes.add({.method = method, .path = "/api/v1/tasks/{id}", .access = Access::Authenticated,
+                    .summary = "Partial update; If-Match: \"<version>\" makes it conditional (412 when stale)",
+                    .tags = tags, .request_schema = kTaskSchema, .response_schema = kTaskSchema},
+                   [&service](const Request& req) {
+                       return task_response(200, service.update(req.require_caller(), task_id(req), object_body(req),
+                                                                if_match(req), actor_of(req)));
+                   });
+    }
+    routes.add({.method = "DELETE", .path = "/api/v1/tasks/{id}", .access = Access::Authenticated,
+                .summary = "Delete (creator or admin; 409 while it has subtasks)", .tags = tags, .success_status = 204},
+               [&service](const Request& req) {
+                   service.remove(req.require_caller(), task_id(req), actor_of(req));
+                   return Response::no_content();
+               });
+    routes.add({.method = "POST", .path = "/api/v1/tasks/{id}/assign", .access = Access::Authenticated,
+                .summary = "Assign ({assignee_id}) or unassign ({assignee_id: null})", .tags = tags,
+                .request_schema = {{"type", "object"},
+                                   {"required", {"assignee_id"}},
+                                   {"properties", {{"assignee_id", {{"type", "integer"}, {"nullable", true}}}}}},
+                .response_schema = kTaskSchema},
+               [&service](const Request& req) {
+                   const auto body = object_body(req);
+                   if (!body.contains("assignee_id") ||
+                       !(body["assignee_id"].is_null() ||
+                         (body["assignee_id"].is_number_integer() && body["assignee_id"].get<std::int64_t>() > 0))) {
+                       throw sdk::ApiError::validation({{"assignee_id", "required: a user id or null"}});
+                   }
+                   std::optional<std::int64_t> assignee;
+                   if (!body["assignee_id"].is_null()) {
+                       assignee = body["assignee_id"].get<std::int64_t>();
+                   }
+                   return task_response(200, service.assign(req.require_caller(), task_id(req), assignee, actor_of(req)));
+               });
+    routes.add({.method = "POST", .path = "/api/v1/tasks/{id}/complete", .access = Access::Authenticated,
+                .summary = "Complete; a recurring task gets its next occurrence", .tags = tags,
+                .response_schema = kTaskSchema},
+               [&service](const Request& req) {
+                   return task_response(200, service.complete(req.require_caller(), task_id(req), actor_of(req)));
+               });
+    routes.add({.method = "GET", .path = "/api/v1/tasks/{id}/subtasks", .access = Access::Authenticated,
+                .summary = "Visible subtasks of a task", .tags = tags},
+               [&service](const Request& req) {
+                   const auto& caller = req.require_caller();
+                   const auto parent = service.get(caller, task_id(req));  // 404 when not visible
+                   TaskFilter f = filter_from(req, service.workflow());
+                   f.parent_id = parent.id;
+                   return page_response(service.list(caller, f), f);
+               });
+    routes.add({.method = "GET", .path = "/api/v1/tasks/{id}/activity", .access = Access::Authenticated,
+                .summary = "Who changed what, old -> new, when, via a user or a rule", .tags = tags},
+               [&service](const Request& req) {
+                   nlohmann::json items = nlohmann::json::array();
+                   for (const auto& a : service.activity(req.require_caller(), task_id(req))) {
+                       items.push_back({{"id", a.id},
+                                        {"action", a.action},
+                                        {"field", a.field ? nlohmann::json(*a.field) : nlohmann::json()},
+                                        {"old", a.old_value},
+                                        {"new", a.new_value},
+                                        {"via", {{"type", a.actor_type}, {"id", a.actor_id}}},
+                                        {"at", sdk::iso8601_utc(a.created_at)}});
+                   }
+                   return Response::json(200, {{"items", items}});
+               });
+}
+
+}  // namespace tasklane::tasks

@@ -1,0 +1,365 @@
+#include "task_service.hpp"
+
+#include "recurrence.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace tasklane::tasks {
+
+namespace {
+
+using Problems = std::vector<sdk::FieldError>;
+
+// Fields a client may send back unchanged from a GET (ignored on write).
+const std::set<std::string> kReadOnly = {"id", "creator_id", "created_at", "updated_at", "completed_at", "version",
+                                         "blocked_by"};
+const std::set<std::string> kWritable = {"title", "description", "status", "priority", "due_date", "assignee_id",
+                                         "parent_id", "tags", "recurrence"};
+
+std::size_t utf8_length(const std::string& text) {
+    std::size_t n = 0;
+    for (unsigned char c : text) {
+        n += (c & 0xC0) != 0x80 ? 1 : 0;
+    }
+    return n;
+}
+
+std::string trim(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) {
+        return "";
+    }
+    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+bool valid_tag(const std::string& tag) {
+    if (tag.empty() || tag.size() > 50) {
+        return false;
+    }
+    return std::all_of(tag.begin(), tag.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '.' || c == ':';
+    });
+}
+
+std::optional<std::int64_t> optional_id(const nlohmann::json& value, const std::string& field, Problems& problems) {
+    if (value.is_null()) {
+        return std::nullopt;
+    }
+    if (!value.is_number_integer() || value.get<std::int64_t>() <= 0) {
+        problems.push_back({field, "must be a positive integer or null"});
+        return std::nullopt;
+    }
+    return value.get<std::int64_t>();
+}
+
+// {field: [old, new]} for every field that differs.
+nlohmann::json diff(const Task& before, const Task& after) {
+    const auto a = to_json(before);
+    const auto b = to_json(after);
+    nlohmann::json changes = nlohmann::json::object();
+    for (const auto& field : kWritable) {
+        if (a.at(field) != b.at(field)) {
+            changes[field] = {a.at(field), b.at(field)};
+        }
+    }
+    if (a.at("completed_at") != b.at("completed_at")) {
+        changes["completed_at"] = {a.at("completed_at"), b.at("completed_at")};
+    }
+    return changes;
+}
+
+sdk::ApiError not_found() { return sdk::ApiError::not_found("task not found"); }
+
+}  // namespace
+
+Viewer viewer_of(const sdk::Caller& caller) { return {caller.user_id, caller.is_admin()}; }
+
+TaskService::TaskService(sdk::Database& database, Workflow workflow, Clock clock)
+    : database_(database), workflow_(std::move(workflow)), clock_(std::move(clock)), store_(database.dialect()) {}
+
+void TaskService::apply(soci::session& sql, const sdk::Caller& caller, Task& task, const nlohmann::json& body,
+                        bool creating) {
+    if (!body.is_object()) {
+        throw sdk::ApiError::bad_request("the body must be a JSON object");
+    }
+    Problems problems;
+    for (const auto& [key, value] : body.items()) {
+        if (!kWritable.count(key) && !kReadOnly.count(key)) {
+            problems.push_back({key, "is not a task field"});
+        }
+    }
+    auto string_of = [&](const std::string& field) -> std::optional<std::string> {
+        if (!body.contains(field)) {
+            return std::nullopt;
+        }
+        if (!body[field].is_string()) {
+            problems.push_back({field, "must be a string"});
+            return std::nullopt;
+        }
+        return body[field].get<std::string>();
+    };
+    if (auto title = string_of("title")) {
+        task.title = trim(*title);
+        if (task.title.empty() || utf8_length(task.title) > 200) {
+            problems.push_back({"title", "must be 1 to 200 characters after trimming"});
+        }
+    } else if (creating && !body.contains("title")) {
+        problems.push_back({"title", "required"});
+    }
+    if (auto description = string_of("description")) {
+        task.description = *description;
+        if (utf8_length(task.description) > 10000) {
+            problems.push_back({"description", "must be at most 10000 characters"});
+        }
+    }
+    if (auto priority = string_of("priority")) {
+        task.priority = *priority;
+        if (!is_priority(task.priority)) {
+            problems.push_back({"priority", "must be low, medium, high or urgent"});
+        }
+    }
+    if (auto status = string_of("status")) {
+        if (!workflow_.has(*status)) {
+            problems.push_back({"status", "unknown status '" + *status + "'"});
+        } else if (!creating && *status != task.status && !workflow_.allows(task.status, *status)) {
+            std::string allowed;
+            for (const auto& n : workflow_.next(task.status)) {
+                allowed += (allowed.empty() ? "" : ", ") + n;
+            }
+            throw sdk::ApiError(422, "invalid_transition",
+                                "cannot move from " + task.status + " to " + *status +
+                                    " (allowed: " + (allowed.empty() ? "none" : allowed) + ")",
+                                {{"status", "allowed next statuses: " + (allowed.empty() ? "none" : allowed)}});
+        }
+        if (workflow_.has(*status)) {
+            if (workflow_.is_done(*status) && !workflow_.is_done(task.status)) {
+                task.completed_at = clock_();
+            } else if (!workflow_.is_done(*status)) {
+                task.completed_at.reset();
+            }
+            task.status = *status;
+        }
+    }
+    if (body.contains("due_date")) {
+        const auto& v = body["due_date"];
+        if (v.is_null()) {
+            task.due_date.reset();
+        } else if (!v.is_string() || !parse_timestamp(v.get<std::string>())) {
+            problems.push_back({"due_date", "must be an ISO 8601 time such as 2026-11-22T18:00:00Z, a date, or null"});
+        } else {
+            task.due_date = parse_timestamp(v.get<std::string>());
+        }
+    }
+    if (body.contains("assignee_id")) {
+        task.assignee_id = optional_id(body["assignee_id"], "assignee_id", problems);
+        if (task.assignee_id && !store_.user_exists(sql, *task.assignee_id)) {
+            problems.push_back({"assignee_id", "no active user with this id"});
+        }
+    }
+    if (body.contains("parent_id")) {
+        task.parent_id = optional_id(body["parent_id"], "parent_id", problems);
+        if (task.parent_id) {
+            if (*task.parent_id == task.id) {
+                problems.push_back({"parent_id", "a task cannot be its own parent"});
+            } else if (!store_.find(sql, *task.parent_id, viewer_of(caller))) {
+                problems.push_back({"parent_id", "no such task"});
+            }
+        }
+    }
+    if (body.contains("tags")) {
+        const auto& v = body["tags"];
+        std::set<std::string> tags;
+        if (!v.is_array() || v.size() > 20) {
+            problems.push_back({"tags", "must be an array of at most 20 tags"});
+        } else {
+            for (const auto& t : v) {
+                if (!t.is_string() || !valid_tag(t.get<std::string>())) {
+                    problems.push_back({"tags", "each tag is 1 to 50 of letters, digits, '_', '-', '.', ':'"});
+                    break;
+                }
+                tags.insert(t.get<std::string>());
+            }
+        }
+        task.tags.assign(tags.begin(), tags.end());
+    }
+    if (body.contains("recurrence")) {
+        const auto& v = body["recurrence"];
+        if (v.is_null()) {
+            task.recurrence.reset();
+        } else if (!v.is_string()) {
+            problems.push_back({"recurrence", "must be a string or null"});
+        } else if (auto problem = recurrence_problem(v.get<std::string>())) {
+            problems.push_back({"recurrence", *problem});
+        } else {
+            task.recurrence = v.get<std::string>();
+        }
+    }
+    if (!problems.empty()) {
+        throw sdk::ApiError::validation(problems);
+    }
+}
+
+void TaskService::insert_new(sdk::Transaction& tx, const sdk::Caller& caller, std::int64_t creator_id, Task& task,
+                             const nlohmann::json& body, const sdk::Actor& actor) {
+    task.status = workflow_.initial();
+    task.creator_id = creator_id;
+    task.created_at = task.updated_at = clock_();
+    apply(tx.sql(), caller, task, body, /*creating=*/true);
+    if (workflow_.is_done(task.status)) {
+        task.completed_at = task.created_at;
+    }
+    store_.insert(tx.sql(), task);
+    store_.add_activity(tx.sql(), task.id, actor, "created", std::nullopt, nullptr, to_json(task), task.created_at);
+    tx.publish("task.created", actor, {{"task", to_json(task)}});
+}
+
+Task TaskService::create(const sdk::Caller& caller, const nlohmann::json& body, const sdk::Actor& actor) {
+    Task task;
+    auto tx = database_.begin();
+    insert_new(*tx, caller, caller.user_id, task, body, actor);
+    tx->commit();
+    return task;
+}
+
+Task TaskService::get(const sdk::Caller& caller, std::int64_t id) {
+    auto session = database_.session();
+    auto task = store_.find(session->sql(), id, viewer_of(caller));
+    if (!task) {
+        throw not_found();
+    }
+    return *task;
+}
+
+TaskPage TaskService::list(const sdk::Caller& caller, const TaskFilter& filter) {
+    auto session = database_.session();
+    return store_.list(session->sql(), filter, viewer_of(caller));
+}
+
+Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, std::optional<std::int64_t> if_match,
+                                const sdk::Actor& actor,
+                                const std::function<std::string(soci::session&, Task&)>& change,
+                                const AfterChange& after) {
+    // Without If-Match a lost race is retried on fresh data; with it, a stale
+    // version is the client's to resolve (412).
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        auto tx = database_.begin();
+        auto& sql = tx->sql();
+        auto current = store_.find(sql, id, viewer_of(caller));
+        if (!current) {
+            throw not_found();
+        }
+        if (if_match && *if_match != current->version) {
+            throw sdk::ApiError(412, "precondition_failed",
+                                "the task changed since version " + std::to_string(*if_match) + " (now " +
+                                    std::to_string(current->version) + "); reload it and retry");
+        }
+        Task updated = *current;
+        const std::string event_type = change(sql, updated);
+        const auto changes = diff(*current, updated);
+        if (changes.empty()) {
+            return *current;  // nothing changed: no version bump, no event
+        }
+        updated.updated_at = clock_();
+        if (!store_.update_if_version(sql, updated, current->version)) {
+            if (if_match) {
+                throw sdk::ApiError(412, "precondition_failed", "the task changed concurrently; reload it and retry");
+            }
+            continue;
+        }
+        for (const auto& [field, values] : changes.items()) {
+            store_.add_activity(sql, id, actor, event_type.substr(5), field, values[0], values[1], updated.updated_at);
+        }
+        nlohmann::json data = {{"task", to_json(updated)}, {"changes", changes}};
+        std::string type = event_type;
+        if (type == "task.updated" && changes.size() == 1 && changes.contains("status")) {
+            type = "task.status_changed";
+        }
+        tx->publish(type, actor, data);
+        if (after) {
+            after(*tx, updated);
+        }
+        tx->commit();
+        return updated;
+    }
+    throw sdk::ApiError(409, "conflict", "the task is being changed by others; retry");
+}
+
+Task TaskService::update(const sdk::Caller& caller, std::int64_t id, const nlohmann::json& body,
+                         std::optional<std::int64_t> if_match, const sdk::Actor& actor) {
+    return commit_change(caller, id, if_match, actor, [&](soci::session& sql, Task& task) {
+        apply(sql, caller, task, body, /*creating=*/false);
+        return std::string("task.updated");
+    });
+}
+
+Task TaskService::assign(const sdk::Caller& caller, std::int64_t id, std::optional<std::int64_t> assignee_id,
+                         const sdk::Actor& actor) {
+    return commit_change(caller, id, std::nullopt, actor, [&](soci::session& sql, Task& task) {
+        if (assignee_id && !store_.user_exists(sql, *assignee_id)) {
+            throw sdk::ApiError::validation({{"assignee_id", "no active user with this id"}});
+        }
+        task.assignee_id = assignee_id;
+        return std::string("task.assigned");
+    });
+}
+
+Task TaskService::complete(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor) {
+    bool completed_now = false;
+    auto mark_done = [&](soci::session&, Task& task) {
+        completed_now = !workflow_.is_done(task.status);
+        if (completed_now) {
+            task.status = workflow_.completed_status();
+            task.completed_at = clock_();
+        }
+        return std::string("task.completed");
+    };
+    // A recurring task's next occurrence is created in the completion's
+    // transaction, its task.created right after the task.completed event.
+    auto create_next = [&](sdk::Transaction& tx, const Task& done) {
+        if (!completed_now || !done.recurrence || !done.due_date) {
+            return;
+        }
+        nlohmann::json body = {{"title", done.title},
+                               {"description", done.description},
+                               {"priority", done.priority},
+                               {"tags", done.tags},
+                               {"recurrence", *done.recurrence},
+                               {"assignee_id", done.assignee_id ? nlohmann::json(*done.assignee_id) : nlohmann::json()},
+                               {"due_date", sdk::iso8601_utc(next_occurrence(*done.recurrence, *done.due_date))}};
+        if (done.parent_id) {
+            body["parent_id"] = *done.parent_id;
+        }
+        Task next;  // keeps the original creator, so the same people see it
+        insert_new(tx, caller, done.creator_id, next, body, actor);
+    };
+    return commit_change(caller, id, std::nullopt, actor, mark_done, create_next);
+}
+
+void TaskService::remove(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor) {
+    auto tx = database_.begin();
+    auto task = store_.find(tx->sql(), id, viewer_of(caller));
+    if (!task) {
+        throw not_found();
+    }
+    if (!caller.is_admin() && task->creator_id != caller.user_id) {
+        throw sdk::ApiError::forbidden("only the creator or an administrator may delete this task");
+    }
+    if (store_.count_children(tx->sql(), id) > 0) {
+        throw sdk::ApiError::conflict("has_subtasks", "delete or move the subtasks first");
+    }
+    store_.remove(tx->sql(), id);
+    tx->publish("task.deleted", actor, {{"task", to_json(*task)}});
+    tx->commit();
+}
+
+std::vector<Activity> TaskService::activity(const sdk::Caller& caller, std::int64_t id) {
+    auto session = database_.session();
+    if (!store_.find(session->sql(), id, viewer_of(caller))) {
+        throw not_found();
+    }
+    return store_.activity(session->sql(), id);
+}
+
+}  // namespace tasklane::tasks

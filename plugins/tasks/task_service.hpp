@@ -1,0 +1,60 @@
+#pragma once
+// The rules of tasks: validation, workflow, permissions, optimistic
+// concurrency, recurrence, and one event plus activity rows per mutation,
+// all in the mutation's transaction. No HTTP here; failures are sdk::ApiError.
+#include "task_store.hpp"
+#include "workflow.hpp"
+
+#include <tasklane/sdk/database.hpp>
+#include <tasklane/sdk/http.hpp>
+
+#include <functional>
+
+namespace tasklane::tasks {
+
+using Clock = std::function<std::int64_t()>;  // epoch milliseconds
+
+class TaskService {
+public:
+    TaskService(sdk::Database& database, Workflow workflow, Clock clock);
+
+    Task create(const sdk::Caller& caller, const nlohmann::json& body, const sdk::Actor& actor);
+    Task get(const sdk::Caller& caller, std::int64_t id);
+    TaskPage list(const sdk::Caller& caller, const TaskFilter& filter);
+    // A partial update. if_match: the version the client read (412 when stale).
+    Task update(const sdk::Caller& caller, std::int64_t id, const nlohmann::json& body,
+                std::optional<std::int64_t> if_match, const sdk::Actor& actor);
+    void remove(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor);
+    Task assign(const sdk::Caller& caller, std::int64_t id, std::optional<std::int64_t> assignee_id,
+                const sdk::Actor& actor);
+    // Moves to the workflow's first done status; a recurring task with a due
+    // date gets its next occurrence created in the same transaction.
+    Task complete(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor);
+    std::vector<Activity> activity(const sdk::Caller& caller, std::int64_t id);
+
+    const Workflow& workflow() const { return workflow_; }
+
+private:
+    // Applies `body` onto `task`, collecting every problem; returns changed fields.
+    void apply(soci::session& sql, const sdk::Caller& caller, Task& task, const nlohmann::json& body, bool creating);
+    // Reads the visible task, applies `change` (which returns the event type),
+    // writes it if the version still matches, records activity and the event;
+    // `after` runs in the same transaction once the change is written.
+    using AfterChange = std::function<void(sdk::Transaction&, const Task& updated)>;
+    Task commit_change(const sdk::Caller& caller, std::int64_t id, std::optional<std::int64_t> if_match,
+                       const sdk::Actor& actor, const std::function<std::string(soci::session&, Task&)>& change,
+                       const AfterChange& after = {});
+    // Inserts a task created by `creator_id` with its activity and
+    // task.created event in `tx`; `caller` decides what parent it may name.
+    void insert_new(sdk::Transaction& tx, const sdk::Caller& caller, std::int64_t creator_id, Task& task,
+                    const nlohmann::json& body, const sdk::Actor& actor);
+
+    sdk::Database& database_;
+    Workflow workflow_;
+    Clock clock_;
+    TaskStore store_;
+};
+
+Viewer viewer_of(const sdk::Caller& caller);
+
+}  // namespace tasklane::tasks

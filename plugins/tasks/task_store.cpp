@@ -1,0 +1,362 @@
+#include "task_store.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <functional>
+#include <sstream>
+
+namespace tasklane::tasks {
+
+namespace {
+
+// The one mapping between a tasks row and Task. The column list and the
+// into() bindings in bind_row() must stay in the same order.
+std::string task_columns(sdk::Dialect dialect) {
+    const std::string tags = dialect == sdk::Dialect::Sqlite
+                                 ? "(SELECT group_concat(tag, ',') FROM task_tags WHERE task_id = t.id)"
+                                 : "(SELECT string_agg(tag, ',' ORDER BY tag) FROM task_tags WHERE task_id = t.id)";
+    return "t.id, t.title, t.description, t.status, t.priority, t.due_date, t.creator_id, t.assignee_id, t.parent_id, "
+           "t.recurrence, t.created_at, t.updated_at, t.completed_at, t.version, " +
+           tags;
+}
+
+struct TaskRow {
+    long long id = 0, due_date = 0, creator_id = 0, assignee_id = 0, parent_id = 0, created_at = 0, updated_at = 0,
+              completed_at = 0, version = 0;
+    std::string title, description, status, priority, recurrence, tags;
+    soci::indicator due_ind = soci::i_null, assignee_ind = soci::i_null, parent_ind = soci::i_null,
+                    recurrence_ind = soci::i_null, completed_ind = soci::i_null, tags_ind = soci::i_null;
+
+    void bind(soci::statement& st) {
+        st.exchange(soci::into(id));
+        st.exchange(soci::into(title));
+        st.exchange(soci::into(description));
+        st.exchange(soci::into(status));
+        st.exchange(soci::into(priority));
+        st.exchange(soci::into(due_date, due_ind));
+        st.exchange(soci::into(creator_id));
+        st.exchange(soci::into(assignee_id, assignee_ind));
+        st.exchange(soci::into(parent_id, parent_ind));
+        st.exchange(soci::into(recurrence, recurrence_ind));
+        st.exchange(soci::into(created_at));
+        st.exchange(soci::into(updated_at));
+        st.exchange(soci::into(completed_at, completed_ind));
+        st.exchange(soci::into(version));
+        st.exchange(soci::into(tags, tags_ind));
+    }
+
+    Task to_task() const {
+        Task t;
+        t.id = id;
+        t.title = title;
+        t.description = description;
+        t.status = status;
+        t.priority = priority;
+        if (due_ind == soci::i_ok) {
+            t.due_date = due_date;
+        }
+        t.creator_id = creator_id;
+        if (assignee_ind == soci::i_ok) {
+            t.assignee_id = assignee_id;
+        }
+        if (parent_ind == soci::i_ok) {
+            t.parent_id = parent_id;
+        }
+        if (recurrence_ind == soci::i_ok) {
+            t.recurrence = recurrence;
+        }
+        t.created_at = created_at;
+        t.updated_at = updated_at;
+        if (completed_ind == soci::i_ok) {
+            t.completed_at = completed_at;
+        }
+        t.version = version;
+        if (tags_ind == soci::i_ok && !tags.empty()) {
+            std::stringstream ss(tags);
+            std::string tag;
+            while (std::getline(ss, tag, ',')) {
+                t.tags.push_back(tag);
+            }
+            std::sort(t.tags.begin(), t.tags.end());  // group_concat has no order
+        }
+        return t;
+    }
+};
+
+// A statement whose placeholders are decided at run time (filters): values
+// live in deques so their addresses stay valid while SOCI holds them.
+class DynamicQuery {
+public:
+    std::string text;
+
+    std::string param(long long value) {
+        ints_.push_back(value);
+        const auto name = "p" + std::to_string(count_++);
+        binders_.push_back([this, v = &ints_.back(), name](soci::statement& st) { st.exchange(soci::use(*v, name)); });
+        return ":" + name;
+    }
+    std::string param(const std::string& value) {
+        strings_.push_back(value);
+        const auto name = "p" + std::to_string(count_++);
+        binders_.push_back(
+            [this, v = &strings_.back(), name](soci::statement& st) { st.exchange(soci::use(*v, name)); });
+        return ":" + name;
+    }
+    // Runs the query; `bind_into` adds the into() targets first.
+    void run(soci::session& sql, const std::function<void(soci::statement&)>& bind_into,
+             const std::function<void()>& on_row) {
+        soci::statement st(sql);
+        bind_into(st);
+        for (auto& b : binders_) {
+            b(st);
+        }
+        st.alloc();
+        st.prepare(text);
+        st.define_and_bind();
+        st.execute(false);
+        while (st.fetch()) {
+            on_row();
+        }
+    }
+
+private:
+    std::deque<long long> ints_;
+    std::deque<std::string> strings_;
+    std::vector<std::function<void(soci::statement&)>> binders_;
+    int count_ = 0;
+};
+
+std::string visibility(DynamicQuery& q, const Viewer& viewer) {
+    if (viewer.is_admin) {
+        return "1 = 1";
+    }
+    const auto uid = q.param(static_cast<long long>(viewer.user_id));
+    const auto uid2 = q.param(static_cast<long long>(viewer.user_id));
+    return "(t.creator_id = " + uid + " OR t.assignee_id = " + uid2 + ")";
+}
+
+std::string order_by(const std::string& sort) {
+    const bool desc = !sort.empty() && sort[0] == '-';
+    const std::string key = desc ? sort.substr(1) : sort;
+    std::string column = "t.created_at";
+    if (key == "due_date") {
+        // Tasks without a due date go last either way.
+        return std::string("CASE WHEN t.due_date IS NULL THEN 1 ELSE 0 END, t.due_date") + (desc ? " DESC" : "") +
+               ", t.id";
+    }
+    if (key == "priority") {
+        column = "CASE t.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END";
+    } else if (key == "updated_at") {
+        column = "t.updated_at";
+    }
+    return column + (desc ? " DESC" : "") + ", t.id" + (desc ? " DESC" : "");
+}
+
+std::string like_pattern(const std::string& text) {
+    std::string pattern = "%";
+    for (char c : text) {
+        if (c == '%' || c == '_' || c == '\\') {
+            pattern.push_back('\\');
+        }
+        pattern.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
+    }
+    return pattern + "%";
+}
+
+}  // namespace
+
+void TaskStore::insert(soci::session& sql, Task& task) {
+    long long id = 0;
+    long long creator = task.creator_id;
+    long long due = task.due_date.value_or(0), assignee = task.assignee_id.value_or(0), parent = task.parent_id.value_or(0);
+    long long created = task.created_at, updated = task.updated_at, completed = task.completed_at.value_or(0);
+    long long version = task.version;
+    std::string recurrence = task.recurrence.value_or("");
+    soci::indicator due_i = task.due_date ? soci::i_ok : soci::i_null;
+    soci::indicator assignee_i = task.assignee_id ? soci::i_ok : soci::i_null;
+    soci::indicator parent_i = task.parent_id ? soci::i_ok : soci::i_null;
+    soci::indicator recurrence_i = task.recurrence ? soci::i_ok : soci::i_null;
+    soci::indicator completed_i = task.completed_at ? soci::i_ok : soci::i_null;
+    sql << "INSERT INTO tasks (title, description, status, priority, due_date, creator_id, assignee_id, parent_id, "
+           "recurrence, created_at, updated_at, completed_at, version) VALUES (:title, :description, :status, "
+           ":priority, :due, :creator, :assignee, :parent, :recurrence, :created, :updated, :completed, :version) "
+           "RETURNING id",
+        soci::use(task.title), soci::use(task.description), soci::use(task.status), soci::use(task.priority),
+        soci::use(due, due_i), soci::use(creator), soci::use(assignee, assignee_i), soci::use(parent, parent_i),
+        soci::use(recurrence, recurrence_i), soci::use(created), soci::use(updated), soci::use(completed, completed_i),
+        soci::use(version), soci::into(id);
+    task.id = id;
+    write_tags(sql, task);
+}
+
+void TaskStore::write_tags(soci::session& sql, const Task& task) {
+    long long id = task.id;
+    sql << "DELETE FROM task_tags WHERE task_id = :id", soci::use(id);
+    for (const auto& tag : task.tags) {
+        std::string value = tag;
+        sql << "INSERT INTO task_tags (task_id, tag) VALUES (:id, :tag)", soci::use(id), soci::use(value);
+    }
+}
+
+std::optional<Task> TaskStore::find(soci::session& sql, std::int64_t id, const Viewer& viewer) {
+    DynamicQuery q;
+    const auto vis = visibility(q, viewer);
+    q.text = "SELECT " + task_columns(dialect_) + " FROM tasks t WHERE t.id = " + q.param(static_cast<long long>(id)) +
+             " AND " + vis;
+    TaskRow row;
+    std::optional<Task> out;
+    q.run(sql, [&](soci::statement& st) { row.bind(st); }, [&] { out = row.to_task(); });
+    return out;
+}
+
+TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& viewer) {
+    auto build = [&](DynamicQuery& q) {
+        std::string where = " FROM tasks t WHERE " + visibility(q, viewer);
+        if (f.status) {
+            where += " AND t.status = " + q.param(*f.status);
+        }
+        if (f.priority) {
+            where += " AND t.priority = " + q.param(*f.priority);
+        }
+        if (f.assignee_id) {
+            where += " AND t.assignee_id = " + q.param(static_cast<long long>(*f.assignee_id));
+        }
+        if (f.creator_id) {
+            where += " AND t.creator_id = " + q.param(static_cast<long long>(*f.creator_id));
+        }
+        if (f.parent_id) {
+            where += " AND t.parent_id = " + q.param(static_cast<long long>(*f.parent_id));
+        }
+        if (f.due_before) {
+            where += " AND t.due_date < " + q.param(static_cast<long long>(*f.due_before));
+        }
+        if (f.due_after) {
+            where += " AND t.due_date > " + q.param(static_cast<long long>(*f.due_after));
+        }
+        if (f.tag) {
+            where += " AND EXISTS (SELECT 1 FROM task_tags g WHERE g.task_id = t.id AND g.tag = " + q.param(*f.tag) + ")";
+        }
+        if (f.query) {
+            const auto pattern = like_pattern(*f.query);
+            where += " AND (LOWER(t.title) LIKE " + q.param(pattern) + " ESCAPE '\\' OR LOWER(t.description) LIKE " +
+                     q.param(pattern) + " ESCAPE '\\')";
+        }
+        return where;
+    };
+    TaskPage page;
+    {
+        DynamicQuery q;
+        q.text = "SELECT COUNT(*)" + build(q);
+        long long total = 0;
+        q.run(sql, [&](soci::statement& st) { st.exchange(soci::into(total)); }, [] {});
+        page.total = total;
+    }
+    DynamicQuery q;
+    const auto where = build(q);
+    q.text = "SELECT " + task_columns(dialect_) + where + " ORDER BY " + order_by(f.sort) + " LIMIT " +
+             q.param(static_cast<long long>(f.per_page)) + " OFFSET " +
+             q.param(static_cast<long long>((f.page - 1) * f.per_page));
+    TaskRow row;
+    q.run(sql, [&](soci::statement& st) { row.bind(st); }, [&] { page.items.push_back(row.to_task()); });
+    return page;
+}
+
+bool TaskStore::update_if_version(soci::session& sql, Task& task, std::int64_t expected_version) {
+    long long id = task.id;
+    long long expected = expected_version;
+    long long next = expected_version + 1;
+    long long due = task.due_date.value_or(0), assignee = task.assignee_id.value_or(0), parent = task.parent_id.value_or(0);
+    long long updated = task.updated_at, completed = task.completed_at.value_or(0);
+    std::string recurrence = task.recurrence.value_or("");
+    soci::indicator due_i = task.due_date ? soci::i_ok : soci::i_null;
+    soci::indicator assignee_i = task.assignee_id ? soci::i_ok : soci::i_null;
+    soci::indicator parent_i = task.parent_id ? soci::i_ok : soci::i_null;
+    soci::indicator recurrence_i = task.recurrence ? soci::i_ok : soci::i_null;
+    soci::indicator completed_i = task.completed_at ? soci::i_ok : soci::i_null;
+    soci::statement st =
+        (sql.prepare << "UPDATE tasks SET title = :title, description = :description, status = :status, "
+                        "priority = :priority, due_date = :due, assignee_id = :assignee, parent_id = :parent, "
+                        "recurrence = :recurrence, updated_at = :updated, completed_at = :completed, version = :next "
+                        "WHERE id = :id AND version = :expected",
+         soci::use(task.title), soci::use(task.description), soci::use(task.status), soci::use(task.priority),
+         soci::use(due, due_i), soci::use(assignee, assignee_i), soci::use(parent, parent_i),
+         soci::use(recurrence, recurrence_i), soci::use(updated), soci::use(completed, completed_i), soci::use(next),
+         soci::use(id), soci::use(expected));
+    st.execute(true);
+    if (st.get_affected_rows() != 1) {
+        return false;
+    }
+    task.version = next;
+    write_tags(sql, task);
+    return true;
+}
+
+void TaskStore::remove(soci::session& sql, std::int64_t id) {
+    long long task_id = id;
+    sql << "DELETE FROM task_activity WHERE task_id = :id", soci::use(task_id);
+    sql << "DELETE FROM task_tags WHERE task_id = :id", soci::use(task_id);
+    sql << "DELETE FROM tasks WHERE id = :id", soci::use(task_id);
+}
+
+std::int64_t TaskStore::count_children(soci::session& sql, std::int64_t id) {
+    long long parent = id;
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM tasks WHERE parent_id = :id", soci::use(parent), soci::into(n);
+    return n;
+}
+
+bool TaskStore::user_exists(soci::session& sql, std::int64_t user_id) {
+    long long id = user_id;
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM users WHERE id = :id AND is_active = 1", soci::use(id), soci::into(n);
+    return n > 0;
+}
+
+void TaskStore::add_activity(soci::session& sql, std::int64_t task_id, const sdk::Actor& actor,
+                             const std::string& action, const std::optional<std::string>& field,
+                             const nlohmann::json& old_value, const nlohmann::json& new_value, std::int64_t at_ms) {
+    long long id = task_id;
+    long long at = at_ms;
+    std::string actor_type = actor.type;
+    std::string actor_id = actor.id.dump();
+    std::string act = action;
+    std::string field_name = field.value_or("");
+    soci::indicator field_i = field ? soci::i_ok : soci::i_null;
+    std::string old_text = old_value.dump();
+    std::string new_text = new_value.dump();
+    sql << "INSERT INTO task_activity (task_id, actor_type, actor_id, action, field, old_value, new_value, created_at) "
+           "VALUES (:t, :at, :ai, :a, :f, :o, :n, :c)",
+        soci::use(id), soci::use(actor_type), soci::use(actor_id), soci::use(act), soci::use(field_name, field_i),
+        soci::use(old_text), soci::use(new_text), soci::use(at);
+}
+
+std::vector<Activity> TaskStore::activity(soci::session& sql, std::int64_t task_id) {
+    std::vector<Activity> out;
+    long long tid = task_id;
+    long long id = 0, at = 0;
+    std::string actor_type, actor_id, action, field, old_text, new_text;
+    soci::indicator field_i = soci::i_null;
+    soci::statement st = (sql.prepare << "SELECT id, actor_type, actor_id, action, field, old_value, new_value, "
+                                         "created_at FROM task_activity WHERE task_id = :t ORDER BY id",
+                          soci::into(id), soci::into(actor_type), soci::into(actor_id), soci::into(action),
+                          soci::into(field, field_i), soci::into(old_text), soci::into(new_text), soci::into(at),
+                          soci::use(tid));
+    st.execute();
+    while (st.fetch()) {
+        Activity a;
+        a.id = id;
+        a.actor_type = actor_type;
+        a.actor_id = nlohmann::json::parse(actor_id, nullptr, false);
+        a.action = action;
+        if (field_i == soci::i_ok) {
+            a.field = field;
+        }
+        a.old_value = nlohmann::json::parse(old_text, nullptr, false);
+        a.new_value = nlohmann::json::parse(new_text, nullptr, false);
+        a.created_at = at;
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+}  // namespace tasklane::tasks

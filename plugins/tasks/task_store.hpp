@@ -1,0 +1,71 @@
+#pragma once
+// SQL and row mapping for tasks, tags and activity: the only file of the
+// tasks plugin that knows table and column names. Every function runs on the
+// session (and so the transaction) it is given. Visibility is part of every
+// read query: a task the viewer may not see is never returned or counted.
+#include "task.hpp"
+
+#include <tasklane/sdk/database.hpp>
+
+#include <soci/soci.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tasklane::tasks {
+
+struct Viewer {
+    std::int64_t user_id = 0;
+    bool is_admin = false;
+};
+
+struct TaskFilter {
+    std::optional<std::string> status, priority, tag, query;
+    std::optional<std::int64_t> assignee_id, creator_id, parent_id, due_before, due_after;
+    std::string sort = "-created_at";  // created_at, -created_at, due_date, priority, updated_at (each may take '-')
+    int page = 1;
+    int per_page = 20;
+};
+
+struct TaskPage {
+    std::vector<Task> items;
+    std::int64_t total = 0;
+};
+
+struct Activity {
+    std::int64_t id = 0;
+    std::string actor_type;
+    nlohmann::json actor_id;
+    std::string action;  // created, updated, assigned, completed, ...
+    std::optional<std::string> field;
+    nlohmann::json old_value;
+    nlohmann::json new_value;
+    std::int64_t created_at = 0;
+};
+
+class TaskStore {
+public:
+    explicit TaskStore(sdk::Dialect dialect) : dialect_(dialect) {}
+
+    void insert(soci::session& sql, Task& task);  // sets id
+    std::optional<Task> find(soci::session& sql, std::int64_t id, const Viewer& viewer);
+    TaskPage list(soci::session& sql, const TaskFilter& filter, const Viewer& viewer);
+    // Writes every column if the stored version is still `expected_version`
+    // (then version becomes expected + 1); false when someone else won.
+    bool update_if_version(soci::session& sql, Task& task, std::int64_t expected_version);
+    void remove(soci::session& sql, std::int64_t id);
+    std::int64_t count_children(soci::session& sql, std::int64_t id);
+    bool user_exists(soci::session& sql, std::int64_t user_id);
+
+    void add_activity(soci::session& sql, std::int64_t task_id, const sdk::Actor& actor, const std::string& action,
+                      const std::optional<std::string>& field, const nlohmann::json& old_value,
+                      const nlohmann::json& new_value, std::int64_t at_ms);
+    std::vector<Activity> activity(soci::session& sql, std::int64_t task_id);
+
+private:
+    void write_tags(soci::session& sql, const Task& task);
+    sdk::Dialect dialect_;
+};
+
+}  // namespace tasklane::tasks

@@ -1,0 +1,57 @@
+// The tasks plugin: config (workflow), migrations and routes. Logic lives in
+// TaskService, SQL in TaskStore.
+#include "task_routes.hpp"
+#include "task_service.hpp"
+
+#include <tasklane/sdk/sdk.hpp>
+
+std::vector<tasklane::sdk::Migration> tasks_migrations(tasklane::sdk::Dialect dialect);
+
+namespace tasklane::tasks {
+
+using sdk::ConfigKey;
+using sdk::ConfigType;
+
+class TasksPlugin : public sdk::Plugin {
+public:
+    sdk::PluginInfo info() const override {
+        return {.name = "tasks", .version = "0.1.0", .description = "Tasks, workflow, activity history",
+                .requires_plugins = {"auth"}};
+    }
+
+    ConfigKey config_schema() const override {
+        return ConfigKey::section(
+            "tasks", "Tasks (the tasks plugin).",
+            {ConfigKey::section(
+                "workflow", "Statuses and the transitions allowed between them.",
+                {ConfigKey::value("statuses", ConfigType::StringList,
+                                  nlohmann::json::array({"todo", "in_progress", "done", "cancelled"}), "Every status."),
+                 ConfigKey::value("initial", ConfigType::String, "todo", "Status of a new task."),
+                 ConfigKey::value("done", ConfigType::StringList, nlohmann::json::array({"done"}),
+                                  "Statuses that count as done (the first is where /complete moves a task)."),
+                 ConfigKey::map("transitions",
+                                "status: [allowed next statuses]; empty: todo -> in_progress -> done, any -> "
+                                "cancelled, done -> todo.",
+                                ConfigKey::value("", ConfigType::StringList, nullptr, "Allowed next statuses."))})});
+    }
+
+    std::vector<sdk::Migration> migrations(sdk::Dialect dialect) const override { return tasks_migrations(dialect); }
+
+    void start(sdk::Host& host) override {
+        service_ = std::make_unique<TaskService>(host.database(), Workflow::from_config(host.config()["workflow"]), [] {
+            return std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        });
+        register_task_routes(host.routes(), *service_);
+    }
+
+    void stop() override { service_.reset(); }
+
+private:
+    std::unique_ptr<TaskService> service_;
+};
+
+}  // namespace tasklane::tasks
+
+TASKLANE_PLUGIN(tasklane::tasks::TasksPlugin, "tasks")
