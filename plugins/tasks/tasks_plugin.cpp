@@ -44,6 +44,7 @@ public:
                 .count();
         });
         register_task_routes(host.routes(), *service_);
+        host.set_meta("workflow", service_->workflow().to_json());
     }
 
     void stop() override { service_.reset(); }

@@ -173,20 +173,28 @@ HttpResult http_from(const std::string& source, std::uint16_t port, const std::s
     if (::send(socket_fd.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
         throw std::runtime_error("send failed");
     }
+    // Read until the head and Content-Length bytes of body are in: the server
+    // need not close the connection.
     std::string raw;
+    std::size_t head_end = std::string::npos;
+    std::size_t length = 0;
     char chunk[4096];
-    while (true) {
+    while (head_end == std::string::npos || raw.size() < head_end + 4 + length) {
         const auto n = ::recv(socket_fd.fd, chunk, sizeof chunk, 0);
         if (n <= 0) {
-            break;
+            throw std::runtime_error("incomplete HTTP response from the server: " + raw);
         }
         raw.append(chunk, static_cast<std::size_t>(n));
+        head_end = raw.find("\r\n\r\n");
+        if (head_end != std::string::npos) {
+            std::smatch m;
+            const auto head = raw.substr(0, head_end);
+            if (std::regex_search(head, m, std::regex("\r\n[Cc]ontent-[Ll]ength: *([0-9]+)"))) {
+                length = std::stoul(m[1]);
+            }
+        }
     }
     HttpResult result;
-    const auto head_end = raw.find("\r\n\r\n");
-    if (head_end == std::string::npos) {
-        throw std::runtime_error("no HTTP response from the server: " + raw);
-    }
     result.status = std::stoi(raw.substr(raw.find(' ') + 1, 3));
     std::istringstream head(raw.substr(0, head_end));
     std::string line;
@@ -204,7 +212,7 @@ HttpResult http_from(const std::string& source, std::uint16_t port, const std::s
             result.headers[name] = value;
         }
     }
-    result.body = raw.substr(head_end + 4);
+    result.body = raw.substr(head_end + 4, length);
     return result;
 }
 

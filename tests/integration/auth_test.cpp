@@ -48,7 +48,8 @@ void expect_error(const HttpResult& r, int status, const std::string& code) {
 void expect_invalid_fields(const HttpResult& r, const std::set<std::string>& fields) {
     expect_error(r, 422, "validation_failed");
     std::set<std::string> named;
-    for (const auto& d : nlohmann::json::parse(r.body, nullptr, false)["error"]["details"]) {
+    const auto body = nlohmann::json::parse(r.body, nullptr, false);
+    for (const auto& d : body["error"]["details"]) {
         named.insert(d.value("field", ""));
         EXPECT_FALSE(d.value("message", "").empty()) << r.body;
     }

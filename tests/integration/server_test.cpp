@@ -168,6 +168,15 @@ TEST_P(ServerTest, OpenApiDocumentListsEveryRegisteredRoute) {
     EXPECT_TRUE(doc["paths"]["/api/v1/plugins"]["get"].contains("security"));
 }
 
+TEST_P(ServerTest, MetaTellsClientsTheVersionAndRealtimeEndpoint) {
+    auto r = http(port(), "GET", "/api/v1/meta");
+    ASSERT_EQ(r.status, 200);
+    const auto meta = r.json();
+    EXPECT_EQ(meta["version"], TASKLANE_VERSION);
+    EXPECT_EQ(meta["realtime"]["port"], 8081);
+    EXPECT_EQ(meta["realtime"]["path_prefix"], "/ws");
+}
+
 TEST_P(ServerTest, AdminRouteWithoutAnAuthenticatorIs401) {
     expect_error_body(http(port(), "GET", "/api/v1/plugins"), 401, "unauthorized");
 }

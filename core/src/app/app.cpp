@@ -61,6 +61,8 @@ struct App::Impl {
     std::vector<std::unique_ptr<PluginHost>> hosts;
     std::vector<LoadedPlugin*> started;
     std::atomic<bool> plugins_started{false};
+    // GET /api/v1/meta; plugins add keys during start(), read-only afterwards.
+    nlohmann::json meta = nlohmann::json::object();
     bool stopped = false;
 
     std::thread migration_retry;
@@ -170,13 +172,19 @@ void App::start() {
         sources.data_dir = dir.empty() ? "." : dir.string();
     }
     register_health_routes(*s.pipeline, s.metrics, sources);
+    s.meta["version"] = TASKLANE_VERSION;
+    s.meta["realtime"] = {{"port", cfg["realtime"]["port"]}, {"path_prefix", "/ws"}};
+    s.pipeline->add({.method = "GET", .path = "/api/v1/meta",
+                     .summary = "Version, realtime endpoint and what plugins publish (e.g. the task workflow)",
+                     .tags = {"operations"}},
+                    [&meta = s.meta](const sdk::Request&) { return sdk::Response::json(200, meta); });
     register_core_metrics(s.metrics, sources);
 
     for (auto& p : s.configuration.plugins) {
         const auto& schema_name = p.plugin->config_schema().name;
         nlohmann::json section = schema_name.empty() ? nlohmann::json::object() : cfg.value(schema_name, nlohmann::json::object());
         s.hosts.push_back(std::make_unique<PluginHost>(p.info.name, *s.pipeline, *s.dispatcher, *s.database,
-                                                       std::move(section), make_logger(p.info.name)));
+                                                       std::move(section), make_logger(p.info.name), s.meta));
         try {
             p.plugin->start(*s.hosts.back());
         } catch (const std::exception& e) {

@@ -59,9 +59,10 @@ std::optional<int> run_plugin_command(Configuration& configuration, const std::v
     SqlDatabase database(pool, nullptr);
     auto& plugin = *found.plugin;
     const auto& section_name = plugin.plugin->config_schema().name;
+    nlohmann::json unused_meta = nlohmann::json::object();
     PluginHost host(plugin.info.name, unused_routes, unused_dispatcher, database,
                     section_name.empty() ? nlohmann::json::object() : cfg.value(section_name, nlohmann::json::object()),
-                    make_logger(plugin.info.name));
+                    make_logger(plugin.info.name), unused_meta);
     const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(found.command.words.size()),
                                         args.end());
     return found.command.run(rest, host);

@@ -10,19 +10,26 @@ namespace tasklane::core {
 class PluginHost : public sdk::Host, private sdk::Routes {
 public:
     PluginHost(std::string plugin_name, HttpPipeline& pipeline, sdk::Events& events, sdk::Database& database,
-               nlohmann::json config, std::shared_ptr<spdlog::logger> logger)
+               nlohmann::json config, std::shared_ptr<spdlog::logger> logger, nlohmann::json& meta)
         : name_(std::move(plugin_name)),
           pipeline_(pipeline),
           events_(events),
           database_(database),
           config_(std::move(config)),
-          logger_(std::move(logger)) {}
+          logger_(std::move(logger)),
+          meta_(meta) {}
 
     sdk::Routes& routes() override { return *this; }
     sdk::Events& events() override { return events_; }
     sdk::Database& database() override { return database_; }
     const nlohmann::json& config() const override { return config_; }
     std::shared_ptr<spdlog::logger> logger() override { return logger_; }
+    void set_meta(const std::string& key, nlohmann::json value) override {
+        if (meta_.contains(key)) {
+            throw std::invalid_argument("meta key '" + key + "' of plugin '" + name_ + "' is already set");
+        }
+        meta_[key] = std::move(value);
+    }
 
 private:
     void add(sdk::Route route, sdk::Handler handler) override {
@@ -38,6 +45,7 @@ private:
     sdk::Database& database_;
     nlohmann::json config_;
     std::shared_ptr<spdlog::logger> logger_;
+    nlohmann::json& meta_;  // owned by the App, served by /api/v1/meta
 };
 
 }  // namespace tasklane::core

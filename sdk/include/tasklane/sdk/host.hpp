@@ -25,6 +25,10 @@ public:
     virtual const nlohmann::json& config() const = 0;
     // A logger named after the plugin, writing in the host's format.
     virtual std::shared_ptr<spdlog::logger> logger() = 0;
+    // Adds a top-level key to the public GET /api/v1/meta document that
+    // clients read instead of hard-coding (the tasks plugin adds "workflow").
+    // Call from start(); a key set twice is refused.
+    virtual void set_meta(const std::string& key, nlohmann::json value) = 0;
 };
 
 }  // namespace tasklane::sdk
