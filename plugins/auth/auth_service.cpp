@@ -27,6 +27,7 @@ AuthService::AuthService(sdk::Database& database, PasswordHasher& hasher, JwtCod
       codec_(codec),
       settings_(settings),
       clock_(std::move(clock)),
+      store_(database.dialect() == sdk::Dialect::Postgresql),
       by_address_(settings.max_failures_per_address, settings.failure_window),
       by_account_(settings.max_failures_per_account, settings.failure_window) {}
 
@@ -74,17 +75,18 @@ TokenPair AuthService::login(const std::string& login, const std::string& passwo
                              const std::string& client_address) {
     const auto now = clock_();
     const std::string address_key = "ip:" + client_address;
-    const std::string account_key = "account:" + lower(login);
     if (auto wait = by_address_.retry_after(address_key, now)) {
-        throw too_many(*wait);
-    }
-    if (auto wait = by_account_.retry_after(account_key, now)) {
         throw too_many(*wait);
     }
     std::optional<User> user;
     {
         auto session = database_.session();
         user = store_.find_by_login(session->sql(), login);
+    }
+    // One budget per account, whether it is named by username or by email.
+    const std::string account_key = user ? "user:" + std::to_string(user->id) : "name:" + lower(login);
+    if (auto wait = by_account_.retry_after(account_key, now)) {
+        throw too_many(*wait);
     }
     // Same cost whether or not the user exists: timing reveals nothing.
     const bool password_ok = user ? hasher_.verify(user->password_hash, password) : (hasher_.verify_dummy(password), false);
@@ -248,7 +250,7 @@ User AuthService::set_active(const sdk::Caller& /*admin*/, std::int64_t id, bool
         user->updated_at = clock_();
         store_.update(tx->sql(), *user);
         if (!active) {
-            // Refresh tokens die now; access tokens fail at the next request (authenticate checks is_active).
+            // Every session ends for good: reactivation does not revive old tokens.
             store_.revoke_user_tokens(tx->sql(), user->id, user->updated_at);
         }
     }
@@ -297,7 +299,7 @@ TokenPair AuthService::issue_tokens(soci::session& sql, const User& user, const 
     pair.expires_in = settings_.access_ttl.count();
     pair.refresh_token = random_token(32);
     store_.insert_refresh_token(sql, user.id, family_id, sha256_hex(pair.refresh_token), now,
-                                now + settings_.refresh_ttl.count() * 1000);
+                                now + settings_.refresh_ttl.count() * 1000, claims.jti, claims.expires_at);
     return pair;
 }
 

@@ -85,7 +85,7 @@ private:
     JwtCodec& codec_;
     AuthSettings settings_;
     Clock clock_;
-    UserStore store_;
+    UserStore store_;  // after database_: built from its dialect
     LoginThrottle by_address_;
     LoginThrottle by_account_;
 };

@@ -138,8 +138,20 @@ UserPage UserStore::list(soci::session& sql, const std::string& query, int page,
 }
 
 std::int64_t UserStore::count_active_admins(soci::session& sql) {
-    long long n = 0;
-    sql << "SELECT COUNT(*) FROM users WHERE role = 'admin' AND is_active = 1", soci::into(n);
+    if (!row_locks_) {
+        // SQLite: the transaction already holds the database's write lock.
+        long long n = 0;
+        sql << "SELECT COUNT(*) FROM users WHERE role = 'admin' AND is_active = 1", soci::into(n);
+        return n;
+    }
+    long long id = 0;
+    std::int64_t n = 0;
+    soci::statement st = (sql.prepare << "SELECT id FROM users WHERE role = 'admin' AND is_active = 1 FOR UPDATE",
+                          soci::into(id));
+    st.execute();
+    while (st.fetch()) {
+        ++n;
+    }
     return n;
 }
 
@@ -162,13 +174,16 @@ std::optional<CallerState> UserStore::caller_state(soci::session& sql, std::int6
 }
 
 void UserStore::insert_refresh_token(soci::session& sql, std::int64_t user_id, const std::string& family_id,
-                                     const std::string& token_hash, std::int64_t now_ms, std::int64_t expires_at_ms) {
+                                     const std::string& token_hash, std::int64_t now_ms, std::int64_t expires_at_ms,
+                                     const std::string& access_jti, std::int64_t access_expires_at_s) {
     long long uid = user_id;
     long long now = now_ms;
     long long expires = expires_at_ms;
-    sql << "INSERT INTO refresh_tokens (user_id, family_id, token_hash, created_at, expires_at) "
-           "VALUES (:u, :f, :h, :c, :e)",
-        soci::use(uid), soci::use(family_id), soci::use(token_hash), soci::use(now), soci::use(expires);
+    long long access_expires = access_expires_at_s;
+    sql << "INSERT INTO refresh_tokens (user_id, family_id, token_hash, created_at, expires_at, access_jti, "
+           "access_expires_at) VALUES (:u, :f, :h, :c, :e, :j, :x)",
+        soci::use(uid), soci::use(family_id), soci::use(token_hash), soci::use(now), soci::use(expires),
+        soci::use(access_jti), soci::use(access_expires);
 }
 
 std::optional<RefreshToken> UserStore::find_refresh_token(soci::session& sql, const std::string& token_hash) {
@@ -202,14 +217,24 @@ bool UserStore::mark_rotated(soci::session& sql, std::int64_t token_id, std::int
 
 void UserStore::revoke_family(soci::session& sql, const std::string& family_id, std::int64_t now_ms) {
     long long now = now_ms;
+    long long now_s = now_ms / 1000;
     std::string family = family_id;
+    sql << "INSERT INTO revoked_access_tokens (jti, expires_at) SELECT access_jti, access_expires_at "
+           "FROM refresh_tokens WHERE family_id = :f AND access_jti IS NOT NULL AND access_expires_at > :n "
+           "ON CONFLICT (jti) DO NOTHING",
+        soci::use(family), soci::use(now_s);
     sql << "UPDATE refresh_tokens SET revoked_at = :n WHERE family_id = :f AND revoked_at IS NULL", soci::use(now),
         soci::use(family);
 }
 
 void UserStore::revoke_user_tokens(soci::session& sql, std::int64_t user_id, std::int64_t now_ms) {
     long long now = now_ms;
+    long long now_s = now_ms / 1000;
     long long uid = user_id;
+    sql << "INSERT INTO revoked_access_tokens (jti, expires_at) SELECT access_jti, access_expires_at "
+           "FROM refresh_tokens WHERE user_id = :u AND access_jti IS NOT NULL AND access_expires_at > :n "
+           "ON CONFLICT (jti) DO NOTHING",
+        soci::use(uid), soci::use(now_s);
     sql << "UPDATE refresh_tokens SET revoked_at = :n WHERE user_id = :u AND revoked_at IS NULL", soci::use(now),
         soci::use(uid);
 }

@@ -45,6 +45,8 @@ struct UserPage {
 
 class UserStore {
 public:
+    explicit UserStore(bool row_locks) : row_locks_(row_locks) {}
+
     std::optional<User> find_by_id(soci::session& sql, std::int64_t id);
     // By username or email, case-insensitively.
     std::optional<User> find_by_login(soci::session& sql, const std::string& login);
@@ -53,18 +55,26 @@ public:
     // Writes email, full_name, password_hash, role, is_active, updated_at.
     void update(soci::session& sql, const User& user);
     UserPage list(soci::session& sql, const std::string& query, int page, int per_page);
+    // Counts active admins; with row locks (PostgreSQL) it locks their rows so
+    // two concurrent demotions cannot both see "another admin remains".
     std::int64_t count_active_admins(soci::session& sql);
     std::optional<CallerState> caller_state(soci::session& sql, std::int64_t user_id, const std::string& jti);
 
+    // Records a refresh token and the access token issued with it.
     void insert_refresh_token(soci::session& sql, std::int64_t user_id, const std::string& family_id,
-                              const std::string& token_hash, std::int64_t now_ms, std::int64_t expires_at_ms);
+                              const std::string& token_hash, std::int64_t now_ms, std::int64_t expires_at_ms,
+                              const std::string& access_jti, std::int64_t access_expires_at_s);
     std::optional<RefreshToken> find_refresh_token(soci::session& sql, const std::string& token_hash);
     // Marks a live token used; false when another request rotated or revoked it first.
     bool mark_rotated(soci::session& sql, std::int64_t token_id, std::int64_t now_ms);
+    // Revoke refresh tokens and the access tokens issued with them.
     void revoke_family(soci::session& sql, const std::string& family_id, std::int64_t now_ms);
     void revoke_user_tokens(soci::session& sql, std::int64_t user_id, std::int64_t now_ms);
     void revoke_access_token(soci::session& sql, const std::string& jti, std::int64_t expires_at_s);
     void purge_expired(soci::session& sql, std::int64_t now_ms);
+
+private:
+    bool row_locks_;
 };
 
 }  // namespace tasklane::auth

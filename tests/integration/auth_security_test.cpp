@@ -4,6 +4,7 @@
 // administrator; login throttling; the first administrator from the CLI and
 // from config; and no secret in the server's log.
 #include "../support/http_client.hpp"
+#include "../support/server_process.hpp"
 #include "../support/test_env.hpp"
 
 #include "jwt_codec.hpp"
@@ -25,6 +26,7 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 namespace tasklane::test {
 namespace {
@@ -218,63 +220,6 @@ HttpResult http_from(const std::string& source, std::uint16_t port, const std::s
 
 // --- The real executable -----------------------------------------------------
 
-// `tasklane serve --config FILE` as a child process with its log in a file.
-class ServerProcess {
-public:
-    ServerProcess(const std::string& config, const std::string& log_file) : log_file_(log_file) {
-        // Everything the child needs is built before fork(): it only execs.
-        const std::string binary = tasklane_binary();
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            ::dup2(fd, STDOUT_FILENO);
-            ::dup2(fd, STDERR_FILENO);
-            ::execl(binary.c_str(), "tasklane", "serve", "--config", config.c_str(), nullptr);
-            ::_exit(127);
-        }
-    }
-    ~ServerProcess() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-    }
-    // The port from the "listening on http://host:PORT" log line; 0 if none came.
-    std::uint16_t wait_for_port() {
-        std::uint16_t port = 0;
-        const std::regex listening("listening on http://[^:]+:([0-9]+)");
-        eventually(
-            [&] {
-                std::smatch m;
-                const auto text = log();
-                if (std::regex_search(text, m, listening)) {
-                    port = static_cast<std::uint16_t>(std::stoi(m[1]));
-                }
-                return port != 0;
-            },
-            std::chrono::seconds(30));
-        return port;
-    }
-    // SIGTERM and wait: the exit status, or -1 if it did not exit normally.
-    int terminate() {
-        ::kill(pid_, SIGTERM);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::string log() const {
-        std::ifstream in(log_file_);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
-
-private:
-    std::string log_file_;
-    pid_t pid_ = -1;
-};
-
 std::string shell_quoted(const std::string& text) { return "'" + text + "'"; }
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -353,7 +298,7 @@ protected:
     std::unique_ptr<TestServer> server_;
 };
 
-// Token checks run before any query: one database suffices.
+// Checking a token does not depend on the SQL dialect: one database suffices.
 class TokenSecurityTest : public AuthSecurityFixture {
 protected:
     void SetUp() override {
@@ -589,10 +534,13 @@ TEST_P(AccountSecurityTest, RefreshRotationRetiresThePreviousRefreshToken) {
     const auto first = login("alice");
     const auto second = refresh(first.refresh_token);
     EXPECT_NE(second.refresh_token, first.refresh_token);
-    expect_unauthorized(try_refresh(first.refresh_token));
-    // Access tokens are not refresh tokens and are not retired by rotation.
+    // Rotation alone retires no access token.
     EXPECT_EQ(me(first.access_token).status, 200);
     EXPECT_EQ(me(second.access_token).status, 200);
+    // Presenting the retired refresh token again is reuse: refused, and the
+    // whole family's access tokens die with it.
+    expect_unauthorized(try_refresh(first.refresh_token));
+    expect_unauthorized(me(second.access_token));
 }
 
 TEST_P(AccountSecurityTest, ReusingARotatedRefreshTokenRevokesTheFamily) {
@@ -649,12 +597,63 @@ TEST_P(AccountSecurityTest, DeactivationRevokesTheUsersAccessAndRefreshTokens) {
     expect_unauthorized(call("GET", "/api/v1/users", "", session.access_token));
     expect_unauthorized(try_refresh(session.refresh_token));
 
-    // Revoked means revoked: reactivating the account does not revive them.
+}
+
+TEST_P(AccountSecurityTest, ReactivationDoesNotReviveTokensRevokedByDeactivation) {
+    start_server();
+    const auto bob = register_user("bob");
+    const auto session = login("bob");
+    const auto root = admin();
+    ASSERT_EQ(put(user_path(bob) + "/active", {{"is_active", false}}, root.access_token).status, 200);
     ASSERT_EQ(put(user_path(bob) + "/active", {{"is_active", true}}, root.access_token).status, 200);
     expect_unauthorized(try_refresh(session.refresh_token));
     expect_unauthorized(me(session.access_token));
     // A fresh login works again.
     EXPECT_EQ(me(login("bob").access_token).status, 200);
+}
+
+// Two admins demote each other at the same moment: one may win, the other
+// must be refused, or no administrator is left. A race, so it is run a number of
+// rounds; once the rule holds under a lock every round passes.
+TEST_P(AccountSecurityTest, ConcurrentDemotionsNeverLeaveNoActiveAdmin) {
+    start_server();
+    const auto bob = register_user("bob");
+    const auto root = admin().access_token;
+    const auto root_id = admin_id();
+    const std::string demote = R"({"role":"member"})";
+    for (int round = 1; round <= 30; ++round) {
+        SCOPED_TRACE("round " + std::to_string(round));
+        ASSERT_EQ(put(user_path(bob) + "/role", {{"role", "admin"}}, root).status, 200);
+        const auto bob_token = login("bob").access_token;
+        // Connected before either request is sent, so the two arrive together.
+        HttpConnection root_connection(port());
+        HttpConnection bob_connection(port());
+        HttpResult root_demotes_bob;
+        HttpResult bob_demotes_root;
+        std::thread first([&] {
+            root_demotes_bob =
+                root_connection.request("PUT", user_path(bob) + "/role", demote, {{"Authorization", "Bearer " + root}});
+        });
+        std::thread second([&] {
+            bob_demotes_root = bob_connection.request("PUT", user_path(root_id) + "/role", demote,
+                                                      {{"Authorization", "Bearer " + bob_token}});
+        });
+        first.join();
+        second.join();
+        const bool bob_demoted = root_demotes_bob.status == 200;
+        const bool root_demoted = bob_demotes_root.status == 200;
+        ASSERT_NE(bob_demoted, root_demoted) << "root demotes bob: " << root_demotes_bob.status << " "
+                                             << root_demotes_bob.body << "\nbob demotes root: "
+                                             << bob_demotes_root.status << " " << bob_demotes_root.body;
+        // The loser is refused as the last admin, or as no admin any more if
+        // the winner committed before the loser's request was authenticated.
+        const auto& loser = bob_demoted ? bob_demotes_root : root_demotes_bob;
+        EXPECT_TRUE(loser.status == 409 || loser.status == 403) << loser.body;
+        expect_error(loser, loser.status, loser.status == 409 ? "last_admin" : "forbidden");
+        if (root_demoted) {
+            ASSERT_EQ(put(user_path(root_id) + "/role", {{"role", "admin"}}, bob_token).status, 200);
+        }
+    }
 }
 
 // --- Roles and the last administrator ------------------------------------------------
@@ -721,7 +720,8 @@ TEST_P(AccountSecurityTest, EmailsAreShownToAdminsAndToTheUserThemselfOnly) {
     const auto list = call("GET", "/api/v1/users", "", member);
     ASSERT_EQ(list.status, 200) << list.body;
     ASSERT_EQ(list.json()["items"].size(), 3u) << list.body;
-    for (const auto& user : list.json()["items"]) {
+    const auto items = list.json()["items"];
+    for (const auto& user : items) {
         if (user["id"] == alice) {
             EXPECT_EQ(user["email"], "alice@example.com");
         } else {
@@ -731,13 +731,17 @@ TEST_P(AccountSecurityTest, EmailsAreShownToAdminsAndToTheUserThemselfOnly) {
     EXPECT_FALSE(call("GET", user_path(bob), "", member).json().contains("email"));
     EXPECT_FALSE(call("GET", user_path(admin_id()), "", member).json().contains("email"));
     EXPECT_EQ(call("GET", user_path(alice), "", member).json()["email"], "alice@example.com");
-    // Searching by an email finds nobody's address for a member.
-    for (const auto& user : call("GET", "/api/v1/users?q=bob", "", member).json()["items"]) {
+    // A search that matches bob's email still does not show it to a member.
+    const auto found = call("GET", "/api/v1/users?q=bob%40example", "", member).json()["items"];
+    ASSERT_EQ(found.size(), 1u);
+    for (const auto& user : found) {
         EXPECT_FALSE(user.contains("email")) << user;
     }
 
     const auto root = admin().access_token;
-    for (const auto& user : call("GET", "/api/v1/users", "", root).json()["items"]) {
+    const auto seen_by_admin = call("GET", "/api/v1/users", "", root).json()["items"];
+    ASSERT_EQ(seen_by_admin.size(), 3u);
+    for (const auto& user : seen_by_admin) {
         EXPECT_TRUE(user["email"].is_string()) << user;
     }
     EXPECT_EQ(call("GET", user_path(bob), "", root).json()["email"], "bob@example.com");

@@ -425,7 +425,8 @@ TEST_P(AuthTest, UserListIsPaginatedAndFilteredByQuery) {
     EXPECT_EQ(all.json()["page"], 1);
     EXPECT_EQ(all.json()["per_page"], 20);
     EXPECT_EQ(all.json()["items"].size(), 5u);
-    for (const auto& u : all.json()["items"]) {
+    const auto items = all.json()["items"];
+    for (const auto& u : items) {
         expect_user_shape(u);
     }
 

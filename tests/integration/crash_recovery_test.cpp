@@ -2,88 +2,16 @@
 // dispatch: after a restart every committed event reaches the subscriber
 // exactly once. Also: SIGTERM stops the server cleanly with exit code 0.
 #include "../support/http_client.hpp"
+#include "../support/server_process.hpp"
 #include "../support/test_env.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace tasklane::test {
 namespace {
-
-// A `tasklane serve --config FILE` child process with its log in a file.
-class ServerProcess {
-public:
-    ServerProcess(const std::string& config, const std::string& log_file) : log_file_(log_file) {
-        pid_ = ::fork();
-        if (pid_ == 0) {
-            const int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-            ::dup2(fd, STDOUT_FILENO);
-            ::dup2(fd, STDERR_FILENO);
-            ::execl(tasklane_binary().c_str(), "tasklane", "serve", "--config", config.c_str(), nullptr);
-            ::_exit(127);
-        }
-    }
-    ~ServerProcess() {
-        if (pid_ > 0) {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-    }
-    // The port from the "listening on http://host:PORT" log line.
-    std::uint16_t wait_for_port() {
-        std::uint16_t port = 0;
-        const std::regex listening("listening on http://[^:]+:([0-9]+)");
-        eventually(
-            [&] {
-                std::smatch m;
-                const auto text = log();
-                if (std::regex_search(text, m, listening)) {
-                    port = static_cast<std::uint16_t>(std::stoi(m[1]));
-                }
-                return port != 0;
-            },
-            std::chrono::seconds(30));
-        return port;
-    }
-    void kill_hard() { signal_and_wait(SIGKILL); }
-    // Returns the exit status, or -1 if it did not exit normally.
-    int terminate() { return signal_and_wait(SIGTERM); }
-    std::string log() const {
-        std::ifstream in(log_file_);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        return ss.str();
-    }
-
-private:
-    int signal_and_wait(int sig) {
-        ::kill(pid_, sig);
-        int status = 0;
-        ::waitpid(pid_, &status, 0);
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    }
-    std::string log_file_;
-    pid_t pid_ = -1;
-};
-
-std::vector<std::int64_t> recorded_ids(const std::string& file) {
-    std::vector<std::int64_t> ids;
-    std::ifstream in(file);
-    std::int64_t id = 0;
-    while (in >> id) {
-        ids.push_back(id);
-    }
-    return ids;
-}
 
 class CrashRecoveryTest : public ::testing::TestWithParam<sdk::Dialect> {
 protected:

@@ -1,6 +1,7 @@
 // The outbox and dispatcher: events are delivered after commit, in id order,
 // once, and a restart resumes where the subscriber stopped.
 #include "../support/http_client.hpp"
+#include "../support/server_process.hpp"
 #include "../support/test_env.hpp"
 
 #include <gtest/gtest.h>
@@ -11,16 +12,6 @@
 
 namespace tasklane::test {
 namespace {
-
-std::vector<std::int64_t> recorded_ids(const std::string& file) {
-    std::vector<std::int64_t> ids;
-    std::ifstream in(file);
-    std::int64_t id = 0;
-    while (in >> id) {
-        ids.push_back(id);
-    }
-    return ids;
-}
 
 class OutboxTest : public ::testing::TestWithParam<sdk::Dialect> {
 protected:

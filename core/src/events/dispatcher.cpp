@@ -40,10 +40,22 @@ std::int64_t Dispatcher::outbox_head() {
     return head;
 }
 
-void Dispatcher::start() { thread_ = std::thread([this] { run(); }); }
+void Dispatcher::start() {
+    started_at_ms_ = now_epoch_ms();
+    thread_ = std::thread([this] { run(); });
+}
 
 void Dispatcher::load_cursors() {
-    const std::int64_t head = outbox_head();
+    // A new subscriber starts after the events that predate this process:
+    // whenever the cursors load (the database may come up late), it still
+    // gets every event published since start.
+    long long head = 0;
+    {
+        auto lease = pool_.acquire();
+        long long started = started_at_ms_;
+        lease->sql() << "SELECT COALESCE(MAX(id), 0) FROM events WHERE occurred_at < :started", soci::use(started),
+            soci::into(head);
+    }
     auto lease = pool_.acquire();
     auto& sql = lease->sql();
     for (auto& s : subscribers_) {
@@ -59,8 +71,8 @@ void Dispatcher::load_cursors() {
         if (sql.got_data() && ind == soci::i_ok) {
             s.cursor = s.persisted = stored;
         } else {
-            // First registration: start at the head, never replay history that
-            // predates the subscriber (it would, say, email about old events).
+            // First registration: never replay history that predates the
+            // subscriber (it would, say, email about old events).
             long long at = head;
             long long now = now_epoch_ms();
             sql << "INSERT INTO event_cursors (subscriber, last_event_id, updated_at) VALUES (:s, :id, :at)",
@@ -69,7 +81,7 @@ void Dispatcher::load_cursors() {
         }
         log_->info("event subscriber '{}' resumes after event {}", name, s.cursor);
     }
-    last_seen_id_ = head;
+    last_seen_id_ = std::max<std::int64_t>(last_seen_id_, head);
 }
 
 void Dispatcher::wake() {

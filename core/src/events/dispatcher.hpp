@@ -35,8 +35,9 @@ public:
 
     // Before start(): registers a subscriber (duplicate names are refused).
     void subscribe(sdk::Subscription subscription) override;
-    // Starts the thread, which first loads the cursors (a new durable
-    // subscriber starts at the outbox head), retrying until the database answers.
+    // Starts the thread, which first loads the cursors, retrying until the
+    // database answers. A new subscriber (durable or live) starts with the
+    // first event published after start().
     void start();
     // After a commit that published events: deliver now rather than at the next poll.
     void wake();
@@ -70,6 +71,7 @@ private:
     std::condition_variable wake_cv_;
     bool woken_ = false;
     bool cursors_loaded_ = false;  // dispatcher thread only
+    std::int64_t started_at_ms_ = 0;
     bool paused_logged_ = false;   // dispatcher thread only
     bool stopping_ = false;
     std::chrono::steady_clock::time_point flush_deadline_{};
