@@ -132,8 +132,6 @@ int check_config(const std::string& path) {
     return 0;
 }
 
-}  // namespace
-
 bool is_core_command(const std::string& command) {
     static const std::vector<std::string> core = {"serve", "migrate", "check-config", "config-reference",
                                                   "version", "help", "--help", "-h"};
@@ -175,52 +173,50 @@ int plugin_command(int argc, char** argv) {
     return 2;
 }
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
     if (argc >= 2 && !is_core_command(argv[1])) {
-        try {
-            return plugin_command(argc, argv);
-        } catch (const ConfigInvalid& e) {
-            std::cerr << e.what() << "\n";
-            return 1;
-        } catch (const std::exception& e) {
-            std::cerr << "tasklane: " << e.what() << "\n";
-            return 1;
-        }
+        return plugin_command(argc, argv);
     }
     const auto args = parse_args(argc, argv);
     if (!args) {
         std::cerr << kUsage;
         return 2;
     }
-    try {
-        if (args->command == "serve") {
-            return serve(args->config);
+    if (args->command == "serve") {
+        return serve(args->config);
+    }
+    if (args->command == "migrate") {
+        return migrate(args->config, args->status);
+    }
+    if (args->command == "check-config") {
+        const auto& file = args->positional.empty() ? args->config : args->positional;
+        if (file.empty()) {
+            std::cerr << "tasklane check-config: name the file to check\n";
+            return 2;
         }
-        if (args->command == "migrate") {
-            return migrate(args->config, args->status);
-        }
-        if (args->command == "check-config") {
-            const auto& file = args->positional.empty() ? args->config : args->positional;
-            if (file.empty()) {
-                std::cerr << "tasklane check-config: name the file to check\n";
-                return 2;
-            }
-            return check_config(file);
-        }
-        if (args->command == "config-reference") {
-            return config_reference(args->config);
-        }
-        if (args->command == "version") {
-            std::cout << "tasklane " << TASKLANE_VERSION << " (plugin SDK API " << tasklane::sdk::kApiVersion << ")\n";
-            return 0;
-        }
-        // help: the core's commands, and the plugins' when the config loads.
-        std::cout << kUsage;
-        try {
-            std::cout << plugin_commands_usage(load_configuration(args->config));
-        } catch (const std::exception&) {
-        }
+        return check_config(file);
+    }
+    if (args->command == "config-reference") {
+        return config_reference(args->config);
+    }
+    if (args->command == "version") {
+        std::cout << "tasklane " << TASKLANE_VERSION << " (plugin SDK API " << tasklane::sdk::kApiVersion << ")\n";
         return 0;
+    }
+    // help: the core's commands, and the plugins' when the config loads.
+    std::cout << kUsage;
+    try {
+        std::cout << plugin_commands_usage(load_configuration(args->config));
+    } catch (const std::exception&) {
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
     } catch (const ConfigInvalid& e) {
         std::cerr << e.what() << "\n";
         return 1;

@@ -3,6 +3,7 @@
 // rotation with reuse detection; deactivation; admin-only changes and the last
 // administrator; login throttling; the first administrator from the CLI and
 // from config; and no secret in the server's log.
+#include "../support/api_assertions.hpp"
 #include "../support/http_client.hpp"
 #include "../support/server_process.hpp"
 #include "../support/test_env.hpp"
@@ -54,22 +55,6 @@ std::string throttle_yaml(int per_address, int per_account) {
            "\n    per_account: " + std::to_string(per_account) + "\n    window: 1m\n";
 }
 
-// The uniform error body of DESIGN.md section 5, with the request id of the
-// X-Request-ID header; 401 also names the Bearer scheme.
-void expect_error(const HttpResult& r, int status, const std::string& code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    EXPECT_FALSE(r.header("x-request-id").empty());
-    const auto body = nlohmann::json::parse(r.body, nullptr, false);
-    ASSERT_TRUE(body.is_object() && body.contains("error")) << r.body;
-    const auto& error = body["error"];
-    EXPECT_EQ(error.value("code", ""), code) << r.body;
-    EXPECT_TRUE(error["message"].is_string() && !error["message"].get<std::string>().empty()) << r.body;
-    EXPECT_TRUE(error["details"].is_array()) << r.body;
-    EXPECT_EQ(error.value("request_id", ""), r.header("x-request-id"));
-    if (status == 401) {
-        EXPECT_EQ(r.header("www-authenticate"), "Bearer");
-    }
-}
 
 void expect_unauthorized(const HttpResult& r) { expect_error(r, 401, "unauthorized"); }
 

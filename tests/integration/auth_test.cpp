@@ -2,6 +2,7 @@
 // through the real server on a real socket, against a fresh SQLite file and a
 // fresh PostgreSQL database. The first administrator comes from
 // auth.bootstrap_admin, as an operator would configure it.
+#include "../support/api_assertions.hpp"
 #include "../support/http_client.hpp"
 #include "../support/test_env.hpp"
 
@@ -27,22 +28,6 @@ std::string auth_yaml() {
            kAdminPassword + "\"\n";
 }
 
-// The uniform error body of DESIGN.md section 5, with the request id of the
-// X-Request-ID header; 401 also names the Bearer scheme.
-void expect_error(const HttpResult& r, int status, const std::string& code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    EXPECT_FALSE(r.header("x-request-id").empty());
-    const auto body = nlohmann::json::parse(r.body, nullptr, false);
-    ASSERT_TRUE(body.is_object() && body.contains("error")) << r.body;
-    const auto& error = body["error"];
-    EXPECT_EQ(error.value("code", ""), code) << r.body;
-    EXPECT_TRUE(error["message"].is_string() && !error["message"].get<std::string>().empty()) << r.body;
-    EXPECT_TRUE(error["details"].is_array()) << r.body;
-    EXPECT_EQ(error.value("request_id", ""), r.header("x-request-id"));
-    if (status == 401) {
-        EXPECT_EQ(r.header("www-authenticate"), "Bearer");
-    }
-}
 
 // 422 validation_failed whose details name exactly `fields`.
 void expect_invalid_fields(const HttpResult& r, const std::set<std::string>& fields) {

@@ -1,6 +1,7 @@
 // The HTTP core end to end through a real socket: health, readiness, the
 // example plugin, error bodies, request ids, limits, keep-alive and metrics,
 // on SQLite and on PostgreSQL.
+#include "../support/api_assertions.hpp"
 #include "../support/http_client.hpp"
 #include "../support/test_env.hpp"
 
@@ -26,18 +27,6 @@ protected:
         db_.reset();
     }
     std::uint16_t port() const { return server_->port(); }
-
-    // Every error has the uniform body and its request id matches the header.
-    static void expect_error_body(const HttpResult& r, int status, const std::string& code) {
-        EXPECT_EQ(r.status, status) << r.body;
-        ASSERT_TRUE(r.has_header("x-request-id"));
-        const auto body = r.json();
-        ASSERT_TRUE(body.contains("error")) << r.body;
-        EXPECT_EQ(body["error"]["code"], code);
-        EXPECT_TRUE(body["error"]["message"].is_string());
-        EXPECT_TRUE(body["error"]["details"].is_array());
-        EXPECT_EQ(body["error"]["request_id"], r.header("x-request-id"));
-    }
 
     TempDir dir_;
     std::unique_ptr<TestDatabase> db_;
@@ -66,12 +55,12 @@ TEST_P(ServerTest, ExamplePluginServesItsRouteWithItsConfig) {
 }
 
 TEST_P(ServerTest, UnknownRouteIs404WithErrorBody) {
-    expect_error_body(http(port(), "GET", "/api/v1/nothing-here"), 404, "not_found");
+    expect_error(http(port(), "GET", "/api/v1/nothing-here"), 404, "not_found");
 }
 
 TEST_P(ServerTest, WrongMethodIs405WithAllowHeader) {
     auto r = http(port(), "DELETE", "/api/v1/hello");
-    expect_error_body(r, 405, "method_not_allowed");
+    expect_error(r, 405, "method_not_allowed");
     EXPECT_EQ(r.header("allow"), "GET");
 }
 
@@ -86,14 +75,14 @@ TEST_P(ServerTest, SaneClientRequestIdIsEchoedAndOtherwiseReplaced) {
 
 TEST_P(ServerTest, BodyOverTheLimitIs413AndChangesNothing) {
     const std::string big = "{\"name\":\"" + std::string(2000, 'x') + "\"}";
-    expect_error_body(http(port(), "POST", "/api/v1/hello/greetings", big), 413, "payload_too_large");
-    expect_error_body(http(port(), "GET", "/api/v1/hello/greetings/" + std::string(10, 'x')), 404, "not_found");
+    expect_error(http(port(), "POST", "/api/v1/hello/greetings", big), 413, "payload_too_large");
+    expect_error(http(port(), "GET", "/api/v1/hello/greetings/" + std::string(10, 'x')), 404, "not_found");
 }
 
 TEST_P(ServerTest, MalformedJsonIs400AndInvalidFieldIs422) {
-    expect_error_body(http(port(), "POST", "/api/v1/hello/greetings", "{not json"), 400, "bad_request");
+    expect_error(http(port(), "POST", "/api/v1/hello/greetings", "{not json"), 400, "bad_request");
     auto r = http(port(), "POST", "/api/v1/hello/greetings", "{\"name\": 5}");
-    expect_error_body(r, 422, "validation_failed");
+    expect_error(r, 422, "validation_failed");
     EXPECT_EQ(r.json()["error"]["details"][0]["field"], "name");
 }
 
@@ -178,7 +167,7 @@ TEST_P(ServerTest, MetaTellsClientsTheVersionAndRealtimeEndpoint) {
 }
 
 TEST_P(ServerTest, AdminRouteWithoutAnAuthenticatorIs401) {
-    expect_error_body(http(port(), "GET", "/api/v1/plugins"), 401, "unauthorized");
+    expect_error(http(port(), "GET", "/api/v1/plugins"), 401, "unauthorized");
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, ServerTest, ::testing::Values(sdk::Dialect::Sqlite, sdk::Dialect::Postgresql),

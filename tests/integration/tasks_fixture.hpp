@@ -110,25 +110,14 @@ inline std::int64_t id_of(const nlohmann::json& task) { return task.at("id").get
 class TasksFixture : public ::testing::TestWithParam<sdk::Dialect> {
 protected:
     void SetUp() override {
-        auto t0 = now_ms();
         db_ = std::make_unique<TestDatabase>(GetParam(), dir_);
-        auto t1 = now_ms();
         server_ = std::make_unique<TestServer>(
             write_config(dir_, db_->url(), plugin_dir(), "auth, tasks", auth_yaml() + extra_yaml()));
-        auto t2 = now_ms();
         admin_ = login("root", kAdminPassword);
-        auto t3 = now_ms();
-        member("zed");
-        auto t4 = now_ms();
-        fprintf(stderr, "TIMING db %lld server %lld login %lld member %lld\n", (long long)(t1-t0), (long long)(t2-t1), (long long)(t3-t2), (long long)(t4-t3));
     }
     void TearDown() override {
-        auto t0 = now_ms();
         server_.reset();
-        auto t1 = now_ms();
         db_.reset();
-        auto t2 = now_ms();
-        fprintf(stderr, "TIMING stop %lld dropdb %lld\n", (long long)(t1-t0), (long long)(t2-t1));
     }
 
     // More YAML for the config (a top-level section replaces the default one).
@@ -156,11 +145,15 @@ protected:
     }
     HttpResult del(const User& user, const std::string& target) { return call(user, "DELETE", target); }
 
-    User login(const std::string& username, const std::string& password = kPassword) {
+    // Logged in; the id is left 0.
+    User login_token(const std::string& username, const std::string& password) {
         const auto r = http(port(), "POST", "/api/v1/auth/login",
                             nlohmann::json{{"username", username}, {"password", password}}.dump());
         EXPECT_EQ(r.status, 200) << r.body;
-        User user{0, username, nlohmann::json::parse(r.body, nullptr, false).value("access_token", "")};
+        return {0, username, nlohmann::json::parse(r.body, nullptr, false).value("access_token", "")};
+    }
+    User login(const std::string& username, const std::string& password) {
+        auto user = login_token(username, password);
         const auto me = get(user, "/api/v1/auth/me");
         EXPECT_EQ(me.status, 200) << me.body;
         user.id = nlohmann::json::parse(me.body, nullptr, false).value("id", std::int64_t{0});
@@ -174,7 +167,9 @@ protected:
                                            {"password", kPassword}}
                                 .dump());
         EXPECT_EQ(r.status, 201) << r.body;
-        return login(username);
+        auto user = login_token(username, kPassword);
+        user.id = nlohmann::json::parse(r.body, nullptr, false).value("id", std::int64_t{0});
+        return user;
     }
 
     // POST /api/v1/tasks that must succeed; the created task.
