@@ -47,6 +47,10 @@ std::optional<Rule> parse(const std::string& text, std::string& problem) {
                 return std::nullopt;
             }
         } else if (key == "BYDAY") {
+            if (value.empty()) {
+                problem = "BYDAY needs at least one of MO, TU, WE, TH, FR, SA, SU";
+                return std::nullopt;
+            }
             std::stringstream days(value);
             std::string day;
             while (std::getline(days, day, ',')) {

@@ -79,7 +79,7 @@ Viewer viewer_of(const sdk::Caller& caller) { return {caller.user_id, caller.is_
 TaskService::TaskService(sdk::Database& database, Workflow workflow, Clock clock)
     : database_(database), workflow_(std::move(workflow)), clock_(std::move(clock)), store_(database.dialect()) {}
 
-void TaskService::apply(soci::session& sql, const sdk::Caller& caller, Task& task, const nlohmann::json& body,
+void TaskService::apply(soci::session& sql, const Viewer& parent_viewer, Task& task, const nlohmann::json& body,
                         bool creating) {
     if (!body.is_object()) {
         throw sdk::ApiError::bad_request("the body must be a JSON object");
@@ -163,8 +163,13 @@ void TaskService::apply(soci::session& sql, const sdk::Caller& caller, Task& tas
         if (task.parent_id) {
             if (*task.parent_id == task.id) {
                 problems.push_back({"parent_id", "a task cannot be its own parent"});
-            } else if (!store_.find(sql, *task.parent_id, viewer_of(caller))) {
+            } else if (!store_.find(sql, *task.parent_id, parent_viewer)) {
                 problems.push_back({"parent_id", "no such task"});
+            } else if (task.id != 0) {
+                const auto above = store_.ancestors(sql, *task.parent_id);
+                if (std::find(above.begin(), above.end(), task.id) != above.end()) {
+                    problems.push_back({"parent_id", "would make the task a subtask of its own subtask"});
+                }
             }
         }
     }
@@ -201,12 +206,12 @@ void TaskService::apply(soci::session& sql, const sdk::Caller& caller, Task& tas
     }
 }
 
-void TaskService::insert_new(sdk::Transaction& tx, const sdk::Caller& caller, std::int64_t creator_id, Task& task,
+void TaskService::insert_new(sdk::Transaction& tx, const Viewer& parent_viewer, std::int64_t creator_id, Task& task,
                              const nlohmann::json& body, const sdk::Actor& actor) {
     task.status = workflow_.initial();
     task.creator_id = creator_id;
     task.created_at = task.updated_at = clock_();
-    apply(tx.sql(), caller, task, body, /*creating=*/true);
+    apply(tx.sql(), parent_viewer, task, body, /*creating=*/true);
     if (workflow_.is_done(task.status)) {
         task.completed_at = task.created_at;
     }
@@ -218,7 +223,7 @@ void TaskService::insert_new(sdk::Transaction& tx, const sdk::Caller& caller, st
 Task TaskService::create(const sdk::Caller& caller, const nlohmann::json& body, const sdk::Actor& actor) {
     Task task;
     auto tx = database_.begin();
-    insert_new(*tx, caller, caller.user_id, task, body, actor);
+    insert_new(*tx, viewer_of(caller), caller.user_id, task, body, actor);
     tx->commit();
     return task;
 }
@@ -246,6 +251,7 @@ Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, std:
     for (int attempt = 0; attempt < 3; ++attempt) {
         auto tx = database_.begin();
         auto& sql = tx->sql();
+        store_.lock(sql, id);
         auto current = store_.find(sql, id, viewer_of(caller));
         if (!current) {
             throw not_found();
@@ -273,7 +279,10 @@ Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, std:
         }
         nlohmann::json data = {{"task", to_json(updated)}, {"changes", changes}};
         std::string type = event_type;
-        if (type == "task.updated" && changes.size() == 1 && changes.contains("status")) {
+        // A move between statuses alone (completed_at follows it) is its own event type.
+        const bool status_only = changes.contains("status") &&
+                                 changes.size() == 1 + (changes.contains("completed_at") ? 1u : 0u);
+        if (type == "task.updated" && status_only) {
             type = "task.status_changed";
         }
         tx->publish(type, actor, data);
@@ -289,7 +298,7 @@ Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, std:
 Task TaskService::update(const sdk::Caller& caller, std::int64_t id, const nlohmann::json& body,
                          std::optional<std::int64_t> if_match, const sdk::Actor& actor) {
     return commit_change(caller, id, if_match, actor, [&](soci::session& sql, Task& task) {
-        apply(sql, caller, task, body, /*creating=*/false);
+        apply(sql, viewer_of(caller), task, body, /*creating=*/false);
         return std::string("task.updated");
     });
 }
@@ -331,8 +340,10 @@ Task TaskService::complete(const sdk::Caller& caller, std::int64_t id, const sdk
         if (done.parent_id) {
             body["parent_id"] = *done.parent_id;
         }
-        Task next;  // keeps the original creator, so the same people see it
-        insert_new(tx, caller, done.creator_id, next, body, actor);
+        // Keeps the original creator, so the same people see it; the parent was
+        // valid for the completed task, whoever completes it.
+        Task next;
+        insert_new(tx, Viewer{done.creator_id, true}, done.creator_id, next, body, actor);
     };
     return commit_change(caller, id, std::nullopt, actor, mark_done, create_next);
 }

@@ -35,8 +35,9 @@ public:
     const Workflow& workflow() const { return workflow_; }
 
 private:
-    // Applies `body` onto `task`, collecting every problem; returns changed fields.
-    void apply(soci::session& sql, const sdk::Caller& caller, Task& task, const nlohmann::json& body, bool creating);
+    // Applies `body` onto `task`, collecting every problem. A parent must be
+    // visible to `parent_viewer`.
+    void apply(soci::session& sql, const Viewer& parent_viewer, Task& task, const nlohmann::json& body, bool creating);
     // Reads the visible task, applies `change` (which returns the event type),
     // writes it if the version still matches, records activity and the event;
     // `after` runs in the same transaction once the change is written.
@@ -45,8 +46,8 @@ private:
                        const sdk::Actor& actor, const std::function<std::string(soci::session&, Task&)>& change,
                        const AfterChange& after = {});
     // Inserts a task created by `creator_id` with its activity and
-    // task.created event in `tx`; `caller` decides what parent it may name.
-    void insert_new(sdk::Transaction& tx, const sdk::Caller& caller, std::int64_t creator_id, Task& task,
+    // task.created event in `tx`; its parent must be visible to `parent_viewer`.
+    void insert_new(sdk::Transaction& tx, const Viewer& parent_viewer, std::int64_t creator_id, Task& task,
                     const nlohmann::json& body, const sdk::Actor& actor);
 
     sdk::Database& database_;

@@ -305,6 +305,31 @@ std::int64_t TaskStore::count_children(soci::session& sql, std::int64_t id) {
     return n;
 }
 
+void TaskStore::lock(soci::session& sql, std::int64_t id) {
+    if (dialect_ != sdk::Dialect::Postgresql) {
+        return;
+    }
+    long long task_id = id;
+    long long found = 0;
+    sql << "SELECT id FROM tasks WHERE id = :id FOR UPDATE", soci::use(task_id), soci::into(found);
+}
+
+std::vector<std::int64_t> TaskStore::ancestors(soci::session& sql, std::int64_t id) {
+    std::vector<std::int64_t> chain;
+    long long current = id;
+    while (true) {
+        long long parent = 0;
+        soci::indicator ind = soci::i_null;
+        sql << "SELECT parent_id FROM tasks WHERE id = :id", soci::use(current), soci::into(parent, ind);
+        if (!sql.got_data() || ind != soci::i_ok ||
+            std::find(chain.begin(), chain.end(), parent) != chain.end() || parent == id) {
+            return chain;
+        }
+        chain.push_back(parent);
+        current = parent;
+    }
+}
+
 bool TaskStore::user_exists(soci::session& sql, std::int64_t user_id) {
     long long id = user_id;
     long long n = 0;

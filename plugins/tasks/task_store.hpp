@@ -56,6 +56,12 @@ public:
     bool update_if_version(soci::session& sql, Task& task, std::int64_t expected_version);
     void remove(soci::session& sql, std::int64_t id);
     std::int64_t count_children(soci::session& sql, std::int64_t id);
+    // PostgreSQL: locks the task row until the transaction ends, so
+    // concurrent writers queue instead of racing (SQLite's BEGIN IMMEDIATE
+    // already serialises writers).
+    void lock(soci::session& sql, std::int64_t id);
+    // The parent chain above `id`, nearest first (stops at a repeated id).
+    std::vector<std::int64_t> ancestors(soci::session& sql, std::int64_t id);
     bool user_exists(soci::session& sql, std::int64_t user_id);
 
     void add_activity(soci::session& sql, std::int64_t task_id, const sdk::Actor& actor, const std::string& action,

@@ -50,9 +50,8 @@ TEST_P(TaskEventsTest, AnUpdateLeavesOneTaskUpdatedEventWithTheChanges) {
     const auto alice = member("alice");
     const auto task = create(alice, {{"title", "Old title"}, {"tags", {"a"}}, {"due_date", "2026-11-22"}});
     auto before = last_event_id();
-    const auto updated =
-        patch(alice, task_path(task), {{"title", "New title"}, {"priority", "high"}, {"description", task["description"]}})
-            .json();
+    const json body = {{"title", "New title"}, {"priority", "high"}, {"description", task["description"]}};
+    const auto updated = patch(alice, task_path(task), body).json();
     auto e = only_event_since(before);
     EXPECT_EQ(e.type, "task.updated");
     expect_actor(e, alice);

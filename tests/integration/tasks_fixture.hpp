@@ -3,6 +3,7 @@
 // auth and tasks plugins on a fresh database of the test's dialect, users with
 // access tokens, request helpers, and a direct reader of the event outbox.
 #include "../../core/src/db/database_url.hpp"
+#include "../support/api_assertions.hpp"
 #include "../support/http_client.hpp"
 #include "../support/test_env.hpp"
 
@@ -54,22 +55,6 @@ inline std::int64_t now_ms() {
         .count();
 }
 
-// The uniform error body of DESIGN.md section 5 with the given status and code.
-inline void expect_error(const HttpResult& r, int status, const std::string& code) {
-    EXPECT_EQ(r.status, status) << r.body;
-    const auto body = nlohmann::json::parse(r.body, nullptr, false);
-    ASSERT_TRUE(body.is_object() && body.contains("error")) << r.body;
-    const auto& error = body["error"];
-    EXPECT_EQ(error.value("code", ""), code) << r.body;
-    EXPECT_TRUE(error["message"].is_string() && !error["message"].get<std::string>().empty()) << r.body;
-    EXPECT_TRUE(error["details"].is_array()) << r.body;
-    EXPECT_FALSE(error.value("request_id", "").empty()) << r.body;
-    EXPECT_EQ(error.value("request_id", ""), r.header("x-request-id"));
-    if (status == 401) {
-        EXPECT_EQ(r.header("www-authenticate"), "Bearer");
-    }
-}
-
 // 422 validation_failed whose details name exactly `fields`, each with a message.
 inline void expect_invalid_fields(const HttpResult& r, const std::set<std::string>& fields) {
     expect_error(r, 422, "validation_failed");
@@ -93,16 +78,18 @@ inline std::string error_message(const HttpResult& r) {
 inline std::string task_path(std::int64_t id) { return "/api/v1/tasks/" + std::to_string(id); }
 inline std::string task_path(const nlohmann::json& task) { return task_path(task.at("id").get<std::int64_t>()); }
 
-// The ids of a list response's items, in order.
-inline std::vector<std::int64_t> item_ids(const HttpResult& r) {
+// The ids of a list body's items, in order.
+inline std::vector<std::int64_t> item_ids(const nlohmann::json& body) {
     std::vector<std::int64_t> ids;
-    const auto body = nlohmann::json::parse(r.body, nullptr, false);
     if (body.is_object() && body.contains("items")) {
         for (const auto& item : body["items"]) {
             ids.push_back(item.at("id").get<std::int64_t>());
         }
     }
     return ids;
+}
+inline std::vector<std::int64_t> item_ids(const HttpResult& r) {
+    return item_ids(nlohmann::json::parse(r.body, nullptr, false));
 }
 
 inline std::int64_t id_of(const nlohmann::json& task) { return task.at("id").get<std::int64_t>(); }
@@ -113,7 +100,6 @@ protected:
         db_ = std::make_unique<TestDatabase>(GetParam(), dir_);
         server_ = std::make_unique<TestServer>(
             write_config(dir_, db_->url(), plugin_dir(), "auth, tasks", auth_yaml() + extra_yaml()));
-        admin_ = login("root", kAdminPassword);
     }
     void TearDown() override {
         server_.reset();
@@ -158,6 +144,13 @@ protected:
         EXPECT_EQ(me.status, 200) << me.body;
         user.id = nlohmann::json::parse(me.body, nullptr, false).value("id", std::int64_t{0});
         return user;
+    }
+    // The bootstrap administrator, logged in on first use.
+    const User& admin() {
+        if (admin_.token.empty()) {
+            admin_ = login("root", kAdminPassword);
+        }
+        return admin_;
     }
     // A new member, logged in.
     User member(const std::string& username) {

@@ -75,6 +75,12 @@ TEST_P(TasksTest, CreateStoresEveryGivenField) {
     const auto dated = create(alice, {{"title", std::string(200, 'x')}, {"due_date", "2026-12-01"}});
     EXPECT_EQ(dated["due_date"], "2026-12-01T00:00:00Z");
     EXPECT_EQ(dated["title"].get<std::string>().size(), 200u);
+    // Characters, not bytes: 200 two-byte characters fit.
+    std::string accented;
+    for (int i = 0; i < 200; ++i) {
+        accented += "\u00e9";
+    }
+    EXPECT_EQ(create(alice, {{"title", accented}})["title"], accented);
 }
 
 TEST_P(TasksTest, CreateRefusesInvalidFieldsWith422NamingEachField) {
@@ -84,6 +90,11 @@ TEST_P(TasksTest, CreateRefusesInvalidFieldsWith422NamingEachField) {
     expect_invalid_fields(post(alice, "/api/v1/tasks", {{"title", "   \t "}}), {"title"});
     expect_invalid_fields(post(alice, "/api/v1/tasks", {{"title", std::string(201, 'x')}}), {"title"});
     expect_invalid_fields(post(alice, "/api/v1/tasks", {{"title", 42}}), {"title"});
+    std::string accented;
+    for (int i = 0; i < 201; ++i) {
+        accented += "\u00e9";
+    }
+    expect_invalid_fields(post(alice, "/api/v1/tasks", {{"title", accented}}), {"title"});
     expect_invalid_fields(post(alice, "/api/v1/tasks", {{"title", "t"}, {"priority", "critical"}}), {"priority"});
     expect_invalid_fields(post(alice, "/api/v1/tasks", {{"title", "t"}, {"due_date", "next friday"}}), {"due_date"});
     expect_invalid_fields(post(alice, "/api/v1/tasks", {{"title", "t"}, {"due_date", "2026-02-30"}}), {"due_date"});
@@ -186,7 +197,7 @@ TEST_P(TasksTest, ListFiltersByEveryContractField) {
                                          {"tags", {"ops"}},
                                          {"due_date", "2026-11-25T00:00:00Z"}}));
     const auto t3 = id_of(create(alice, {{"title", "Gamma"}, {"parent_id", t1}}));
-    const auto t4 = id_of(create(admin_, {{"title", "Delta"}, {"priority", "high"}, {"assignee_id", alice.id}}));
+    const auto t4 = id_of(create(admin(), {{"title", "Delta"}, {"priority", "high"}, {"assignee_id", alice.id}}));
     ASSERT_EQ(patch(alice, task_path(t2), {{"status", "in_progress"}}).status, 200);
 
     auto ids = [&](const std::string& query) { return as_set(list_ids(alice, "/api/v1/tasks" + query)); };
@@ -199,7 +210,7 @@ TEST_P(TasksTest, ListFiltersByEveryContractField) {
     EXPECT_EQ(ids("?priority=medium"), (Ids{t3}));
     EXPECT_EQ(ids("?assignee_id=" + std::to_string(bob.id)), (Ids{t1}));
     EXPECT_EQ(ids("?assignee_id=" + std::to_string(alice.id)), (Ids{t4}));
-    EXPECT_EQ(ids("?creator_id=" + std::to_string(admin_.id)), (Ids{t4}));
+    EXPECT_EQ(ids("?creator_id=" + std::to_string(admin().id)), (Ids{t4}));
     EXPECT_EQ(ids("?creator_id=" + std::to_string(alice.id)), (Ids{t1, t2, t3}));
     EXPECT_EQ(ids("?tag=ops"), (Ids{t1, t2}));
     EXPECT_EQ(ids("?tag=q4"), (Ids{t1}));
@@ -295,7 +306,7 @@ TEST_P(TasksTest, SearchMatchesTitleAndDescriptionOfVisibleTasks) {
         EXPECT_EQ(body["total"], body["items"].size()) << q;
         EXPECT_EQ(body["page"], 1);
         EXPECT_EQ(body["per_page"], 20);
-        return as_set(item_ids(HttpResult{200, {}, body.dump()}));
+        return as_set(item_ids(body));
     };
     EXPECT_EQ(found(alice, "report"), (Ids{report}));
     EXPECT_EQ(found(bob, "report"), (Ids{secret}));
@@ -305,6 +316,7 @@ TEST_P(TasksTest, SearchMatchesTitleAndDescriptionOfVisibleTasks) {
     EXPECT_EQ(found(alice, "500"), (Ids{items}));
     EXPECT_EQ(found(alice, "nothing-like-this"), Ids{});
     // Search takes the list filters too.
+    EXPECT_EQ(found(alice, "report&priority=low"), Ids{});
     EXPECT_EQ(as_set(list_ids(alice, "/api/v1/tasks/search?q=e&priority=medium&per_page=100")),
               (Ids{report, groceries, half, items}));
     expect_error(get(alice, "/api/v1/tasks/search"), 400, "bad_request");
@@ -565,12 +577,33 @@ TEST_P(TasksTest, TheNextOccurrenceKeepsItsCreatorWhoeverCompletesIt) {
     const auto task = create(alice, {{"title", "Weekly sync"},
                                      {"recurrence", "RRULE:FREQ=WEEKLY;BYDAY=MO,TH"},
                                      {"due_date", "2026-11-23T09:00:00Z"}});
-    ASSERT_EQ(post(admin_, task_path(task) + "/complete").status, 200);
+    ASSERT_EQ(post(admin(), task_path(task) + "/complete").status, 200);
     const auto open = list(alice, "/api/v1/tasks?status=todo");
     ASSERT_EQ(open["total"], 1) << open;
     EXPECT_EQ(open["items"][0]["creator_id"], alice.id);
     EXPECT_TRUE(open["items"][0]["assignee_id"].is_null());
     EXPECT_EQ(open["items"][0]["due_date"], "2026-11-26T09:00:00Z");  // Monday -> Thursday
+}
+
+TEST_P(TasksTest, TheAssigneeCanCompleteARecurringSubtaskWhoseParentTheyCannotSee) {
+    const auto alice = member("alice");
+    const auto bob = member("bob");
+    const auto parent = create_titled(alice, "Household");
+    const auto chore = create(alice, {{"title", "Take out the bins"},
+                                      {"parent_id", id_of(parent)},
+                                      {"recurrence", "weekly"},
+                                      {"due_date", "2026-11-23T07:00:00Z"},
+                                      {"assignee_id", bob.id}});
+    expect_error(get(bob, task_path(parent)), 404, "not_found");
+    const auto r = post(bob, task_path(chore) + "/complete");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json()["status"], "done");
+    // The next occurrence stays under the same parent, visible to both.
+    const auto open = list(alice, task_path(parent) + "/subtasks?status=todo");
+    ASSERT_EQ(open["total"], 1) << open;
+    EXPECT_EQ(open["items"][0]["due_date"], "2026-11-30T07:00:00Z");
+    EXPECT_EQ(open["items"][0]["assignee_id"], bob.id);
+    EXPECT_EQ(list(bob, "/api/v1/tasks?status=todo")["total"], 1);
 }
 
 // --- DELETE /api/v1/tasks/{id} --------------------------------------------------------
@@ -609,18 +642,32 @@ TEST_P(TasksTest, SubtasksListsTheVisibleDirectChildren) {
     const auto first = id_of(create(alice, {{"title", "First"}, {"parent_id", parent}}));
     const auto second = id_of(create(alice, {{"title", "Second"}, {"parent_id", parent}}));
     const auto grandchild = id_of(create(alice, {{"title", "Grandchild"}, {"parent_id", first}}));
-    create(admin_, {{"title", "Admin's child, hidden from alice"}, {"parent_id", parent}});
+    create(admin(), {{"title", "Admin's child, hidden from alice"}, {"parent_id", parent}});
     const auto loner = id_of(create_titled(alice, "Loner"));
 
     const auto body = list(alice, task_path(parent) + "/subtasks?sort=created_at");
-    EXPECT_EQ(item_ids(HttpResult{200, {}, body.dump()}), (std::vector<std::int64_t>{first, second}));
+    EXPECT_EQ(item_ids(body), (std::vector<std::int64_t>{first, second}));
     EXPECT_EQ(body["total"], 2);
     EXPECT_EQ(list_ids(alice, task_path(first) + "/subtasks"), std::vector<std::int64_t>{grandchild});
     EXPECT_EQ(list(alice, task_path(loner) + "/subtasks")["total"], 0);
-    EXPECT_EQ(list(admin_, task_path(parent) + "/subtasks")["total"], 3);
+    EXPECT_EQ(list(admin(), task_path(parent) + "/subtasks")["total"], 3);
     // A parent the caller cannot see cannot be named.
     expect_invalid_fields(post(bob, "/api/v1/tasks", {{"title", "Sneaky"}, {"parent_id", parent}}), {"parent_id"});
     EXPECT_EQ(list(bob, "/api/v1/tasks")["total"], 0);
+}
+
+TEST_P(TasksTest, ATaskCannotBecomeTheSubtaskOfItsOwnDescendant) {
+    const auto alice = member("alice");
+    const auto top = create_titled(alice, "Top");
+    const auto middle = create(alice, {{"title", "Middle"}, {"parent_id", id_of(top)}});
+    const auto bottom = create(alice, {{"title", "Bottom"}, {"parent_id", id_of(middle)}});
+    expect_invalid_fields(patch(alice, task_path(top), {{"parent_id", id_of(bottom)}}), {"parent_id"});
+    expect_invalid_fields(patch(alice, task_path(top), {{"parent_id", id_of(middle)}}), {"parent_id"});
+    EXPECT_EQ(fetch(alice, id_of(top)), top);
+    // The tree stays deletable from the leaves up.
+    EXPECT_EQ(del(alice, task_path(bottom)).status, 204);
+    EXPECT_EQ(del(alice, task_path(middle)).status, 204);
+    EXPECT_EQ(del(alice, task_path(top)).status, 204);
 }
 
 // --- visibility and permissions -------------------------------------------------------
@@ -653,7 +700,7 @@ TEST_P(TasksTest, AnotherMembersTaskIsNeverListedCountedOrFound) {
     const auto own = id_of(create_titled(bob, "Bob's own"));
     const auto everything = list(bob, "/api/v1/tasks");
     EXPECT_EQ(everything["total"], 1);
-    EXPECT_EQ(item_ids(HttpResult{200, {}, everything.dump()}), std::vector<std::int64_t>{own});
+    EXPECT_EQ(item_ids(everything), std::vector<std::int64_t>{own});
     EXPECT_EQ(list(bob, "/api/v1/tasks?q=secret")["total"], 0);
     EXPECT_EQ(list(bob, "/api/v1/tasks/search?q=secret")["total"], 0);
     EXPECT_EQ(list(bob, "/api/v1/tasks?tag=hidden")["total"], 0);
@@ -691,15 +738,15 @@ TEST_P(TasksTest, AnAdministratorSeesAndManagesEveryTask) {
     const auto bob = member("bob");
     const auto a = id_of(create_titled(alice, "Alice's"));
     const auto b = id_of(create_titled(bob, "Bob's"));
-    EXPECT_EQ(as_set(list_ids(admin_, "/api/v1/tasks")), (std::set<std::int64_t>{a, b}));
-    EXPECT_EQ(list(admin_, "/api/v1/tasks")["total"], 2);
-    EXPECT_EQ(list_ids(admin_, "/api/v1/tasks/search?q=bob"), std::vector<std::int64_t>{b});
-    EXPECT_EQ(fetch(admin_, a)["title"], "Alice's");
-    EXPECT_EQ(patch(admin_, task_path(a), {{"priority", "urgent"}}).status, 200);
+    EXPECT_EQ(as_set(list_ids(admin(), "/api/v1/tasks")), (std::set<std::int64_t>{a, b}));
+    EXPECT_EQ(list(admin(), "/api/v1/tasks")["total"], 2);
+    EXPECT_EQ(list_ids(admin(), "/api/v1/tasks/search?q=bob"), std::vector<std::int64_t>{b});
+    EXPECT_EQ(fetch(admin(), a)["title"], "Alice's");
+    EXPECT_EQ(patch(admin(), task_path(a), {{"priority", "urgent"}}).status, 200);
     EXPECT_EQ(fetch(alice, a)["priority"], "urgent");
-    EXPECT_EQ(get(admin_, task_path(b) + "/activity").status, 200);
-    EXPECT_EQ(post(admin_, task_path(b) + "/assign", {{"assignee_id", alice.id}}).status, 200);
-    EXPECT_EQ(del(admin_, task_path(b)).status, 204);
+    EXPECT_EQ(get(admin(), task_path(b) + "/activity").status, 200);
+    EXPECT_EQ(post(admin(), task_path(b) + "/assign", {{"assignee_id", alice.id}}).status, 200);
+    EXPECT_EQ(del(admin(), task_path(b)).status, 204);
     expect_error(get(bob, task_path(b)), 404, "not_found");
 }
 
