@@ -34,7 +34,7 @@ sleep 1
 rss_idle=$(awk '/VmRSS/ {print $2}' /proc/$pid/status)
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
-echo "server: threads=${BENCH_THREADS:-4} logging.level=$level, SQLite, plugins [hello]"
+echo "server: threads=${BENCH_THREADS:-4} logging.level=$level, SQLite, plugins [auth, hello]"
 echo "start-up to ready: ${ready} ms"
 echo "idle RSS: ${rss_idle} KiB"
 # An account and an access token for the authenticated route.
