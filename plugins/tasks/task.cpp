@@ -64,6 +64,14 @@ nlohmann::json to_json(const Task& task) {
             {"version", task.version}};
 }
 
+nlohmann::json to_json(const Comment& comment) {
+    return {{"id", comment.id},
+            {"task_id", comment.task_id},
+            {"author_id", comment.author_id},
+            {"body", comment.body},
+            {"created_at", sdk::iso8601_utc(comment.created_at)}};
+}
+
 bool is_priority(const std::string& value) { return priority_rank(value) > 0; }
 
 int priority_rank(const std::string& value) {

@@ -30,6 +30,16 @@ struct Task {
 
 nlohmann::json to_json(const Task& task);
 
+struct Comment {
+    std::int64_t id = 0;
+    std::int64_t task_id = 0;
+    std::int64_t author_id = 0;
+    std::string body;
+    std::int64_t created_at = 0;
+};
+
+nlohmann::json to_json(const Comment& comment);
+
 bool is_priority(const std::string& value);
 int priority_rank(const std::string& value);  // low 1 ... urgent 4
 

@@ -227,6 +227,29 @@ void register_task_routes(sdk::Routes& routes, TaskService& service) {
                    f.parent_id = parent.id;
                    return page_response(service.list(caller, f), f);
                });
+    routes.add({.method = "GET", .path = "/api/v1/tasks/{id}/comments", .access = Access::Authenticated,
+                .summary = "Comments of a visible task, oldest first (page, per_page)", .tags = tags},
+               [&service](const Request& req) {
+                   const int page = static_cast<int>(int_query(req, "page", 1, 1000000).value_or(1));
+                   const int per_page = static_cast<int>(int_query(req, "per_page", 1, 100).value_or(20));
+                   const auto [items, total] = service.comments(req.require_caller(), task_id(req), page, per_page);
+                   nlohmann::json list = nlohmann::json::array();
+                   for (const auto& c : items) {
+                       list.push_back(to_json(c));
+                   }
+                   return Response::json(200, {{"items", list}, {"total", total}, {"page", page}, {"per_page", per_page}});
+               });
+    routes.add({.method = "POST", .path = "/api/v1/tasks/{id}/comments", .access = Access::Authenticated,
+                .summary = "Comment on a visible task ({body})", .tags = tags,
+                .request_schema = {{"type", "object"},
+                                   {"required", {"body"}},
+                                   {"properties", {{"body", {{"type", "string"}, {"minLength", 1}, {"maxLength", 10000}}}}}},
+                .success_status = 201},
+               [&service](const Request& req) {
+                   const auto comment =
+                       service.add_comment(req.require_caller(), task_id(req), object_body(req), actor_of(req));
+                   return Response::json(201, to_json(comment));
+               });
     routes.add({.method = "GET", .path = "/api/v1/tasks/{id}/activity", .access = Access::Authenticated,
                 .summary = "Who changed what, old -> new, when, via a user or a rule", .tags = tags},
                [&service](const Request& req) {

@@ -365,6 +365,41 @@ void TaskService::remove(const sdk::Caller& caller, std::int64_t id, const sdk::
     tx->commit();
 }
 
+Comment TaskService::add_comment(const sdk::Caller& caller, std::int64_t task_id, const nlohmann::json& body,
+                                 const sdk::Actor& actor) {
+    if (!body.is_object() || !body.contains("body") || !body["body"].is_string()) {
+        throw sdk::ApiError::validation({{"body", "required, a string"}});
+    }
+    Comment comment;
+    comment.task_id = task_id;
+    comment.author_id = caller.user_id;
+    comment.body = trim(body["body"].get<std::string>());
+    if (comment.body.empty() || utf8_length(comment.body) > 10000) {
+        throw sdk::ApiError::validation({{"body", "must be 1 to 10000 characters after trimming"}});
+    }
+    comment.created_at = clock_();
+    auto tx = database_.begin();
+    const auto task = store_.find(tx->sql(), task_id, viewer_of(caller));
+    if (!task) {
+        throw not_found();
+    }
+    store_.insert_comment(tx->sql(), comment);
+    store_.add_activity(tx->sql(), task_id, actor, "commented", std::nullopt, nullptr, to_json(comment),
+                        comment.created_at);
+    tx->publish("comment.created", actor, {{"comment", to_json(comment)}, {"task", to_json(*task)}});
+    tx->commit();
+    return comment;
+}
+
+std::pair<std::vector<Comment>, std::int64_t> TaskService::comments(const sdk::Caller& caller, std::int64_t task_id,
+                                                                    int page, int per_page) {
+    auto session = database_.session();
+    if (!store_.find(session->sql(), task_id, viewer_of(caller))) {
+        throw not_found();
+    }
+    return {store_.comments(session->sql(), task_id, page, per_page), store_.count_comments(session->sql(), task_id)};
+}
+
 std::vector<Activity> TaskService::activity(const sdk::Caller& caller, std::int64_t id) {
     auto session = database_.session();
     if (!store_.find(session->sql(), id, viewer_of(caller))) {

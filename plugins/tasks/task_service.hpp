@@ -31,6 +31,11 @@ public:
     // date gets its next occurrence created in the same transaction.
     Task complete(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor);
     std::vector<Activity> activity(const sdk::Caller& caller, std::int64_t id);
+    // Anyone who may see the task may comment (comment.created event).
+    Comment add_comment(const sdk::Caller& caller, std::int64_t task_id, const nlohmann::json& body,
+                        const sdk::Actor& actor);
+    std::pair<std::vector<Comment>, std::int64_t> comments(const sdk::Caller& caller, std::int64_t task_id, int page,
+                                                           int per_page);
 
     const Workflow& workflow() const { return workflow_; }
 

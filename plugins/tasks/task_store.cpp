@@ -293,6 +293,7 @@ bool TaskStore::update_if_version(soci::session& sql, Task& task, std::int64_t e
 
 void TaskStore::remove(soci::session& sql, std::int64_t id) {
     long long task_id = id;
+    sql << "DELETE FROM task_comments WHERE task_id = :id", soci::use(task_id);
     sql << "DELETE FROM task_activity WHERE task_id = :id", soci::use(task_id);
     sql << "DELETE FROM task_tags WHERE task_id = :id", soci::use(task_id);
     sql << "DELETE FROM tasks WHERE id = :id", soci::use(task_id);
@@ -335,6 +336,41 @@ bool TaskStore::user_exists(soci::session& sql, std::int64_t user_id) {
     long long n = 0;
     sql << "SELECT COUNT(*) FROM users WHERE id = :id AND is_active = 1", soci::use(id), soci::into(n);
     return n > 0;
+}
+
+void TaskStore::insert_comment(soci::session& sql, Comment& comment) {
+    long long task_id = comment.task_id;
+    long long author = comment.author_id;
+    long long created = comment.created_at;
+    long long id = 0;
+    sql << "INSERT INTO task_comments (task_id, author_id, body, created_at) VALUES (:t, :a, :b, :c) RETURNING id",
+        soci::use(task_id), soci::use(author), soci::use(comment.body), soci::use(created), soci::into(id);
+    comment.id = id;
+}
+
+std::vector<Comment> TaskStore::comments(soci::session& sql, std::int64_t task_id, int page, int per_page) {
+    std::vector<Comment> out;
+    long long tid = task_id;
+    long long limit = per_page;
+    long long offset = static_cast<long long>(page - 1) * per_page;
+    Comment c;
+    long long id = 0, author = 0, created = 0;
+    soci::statement st = (sql.prepare << "SELECT id, author_id, body, created_at FROM task_comments "
+                                         "WHERE task_id = :t ORDER BY id LIMIT :l OFFSET :o",
+                          soci::into(id), soci::into(author), soci::into(c.body), soci::into(created), soci::use(tid),
+                          soci::use(limit), soci::use(offset));
+    st.execute();
+    while (st.fetch()) {
+        out.push_back({id, task_id, author, c.body, created});
+    }
+    return out;
+}
+
+std::int64_t TaskStore::count_comments(soci::session& sql, std::int64_t task_id) {
+    long long tid = task_id;
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM task_comments WHERE task_id = :t", soci::use(tid), soci::into(n);
+    return n;
 }
 
 void TaskStore::add_activity(soci::session& sql, std::int64_t task_id, const sdk::Actor& actor,

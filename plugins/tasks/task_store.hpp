@@ -64,6 +64,10 @@ public:
     std::vector<std::int64_t> ancestors(soci::session& sql, std::int64_t id);
     bool user_exists(soci::session& sql, std::int64_t user_id);
 
+    void insert_comment(soci::session& sql, Comment& comment);  // sets id
+    std::vector<Comment> comments(soci::session& sql, std::int64_t task_id, int page, int per_page);
+    std::int64_t count_comments(soci::session& sql, std::int64_t task_id);
+
     void add_activity(soci::session& sql, std::int64_t task_id, const sdk::Actor& actor, const std::string& action,
                       const std::optional<std::string>& field, const nlohmann::json& old_value,
                       const nlohmann::json& new_value, std::int64_t at_ms);

@@ -147,6 +147,24 @@ TEST_P(TaskEventsTest, DeleteLeavesOneTaskDeletedEvent) {
     EXPECT_EQ(e.data["task"]["title"], "Remove me");
 }
 
+TEST_P(TaskEventsTest, CommentingLeavesOneCommentCreatedEventAndAnActivityRow) {
+    const auto alice = member("alice");
+    const auto bob = member("bob");
+    const auto task = create(alice, {{"title", "Discuss"}, {"assignee_id", bob.id}});
+    const auto before = last_event_id();
+    const auto r = post(bob, task_path(task) + "/comments", {{"body", "  On it.  "}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json()["body"], "On it.");
+    EXPECT_EQ(r.json()["author_id"], bob.id);
+    const auto e = only_event_since(before);
+    EXPECT_EQ(e.type, "comment.created");
+    expect_actor(e, bob);
+    EXPECT_EQ(e.data["comment"]["body"], "On it.");
+    EXPECT_EQ(e.data["task"]["id"], task["id"]);
+    const auto activity = get(alice, task_path(task) + "/activity").json()["items"];
+    EXPECT_EQ(activity.back()["action"], "commented");
+}
+
 TEST_P(TaskEventsTest, RefusedAndEmptyMutationsLeaveNoEvent) {
     const auto alice = member("alice");
     const auto bob = member("bob");

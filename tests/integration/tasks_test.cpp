@@ -750,6 +750,26 @@ TEST_P(TasksTest, AnAdministratorSeesAndManagesEveryTask) {
     expect_error(get(bob, task_path(b)), 404, "not_found");
 }
 
+TEST_P(TasksTest, CommentsAreListedOldestFirstForThoseWhoSeeTheTask) {
+    const auto alice = member("alice");
+    const auto bob = member("bob");
+    const auto carol = member("carol");
+    const auto task = create(alice, {{"title", "Talk"}, {"assignee_id", bob.id}});
+    const auto path = task_path(task) + "/comments";
+    ASSERT_EQ(post(alice, path, {{"body", "first"}}).status, 201);
+    ASSERT_EQ(post(bob, path, {{"body", "second"}}).status, 201);
+    const auto page = get(bob, path + "?per_page=1&page=2").json();
+    EXPECT_EQ(page["total"], 2);
+    EXPECT_EQ(page["items"].size(), 1u);
+    EXPECT_EQ(page["items"][0]["body"], "second");
+    expect_error(get(carol, path), 404, "not_found");
+    expect_error(post(carol, path, {{"body", "sneaky"}}), 404, "not_found");
+    expect_invalid_fields(post(alice, path, {{"body", "   "}}), {"body"});
+    EXPECT_EQ(get(alice, path).json()["total"], 2);
+    // Deleting the task removes its comments with it.
+    EXPECT_EQ(del(alice, task_path(task)).status, 204);
+}
+
 INSTANTIATE_TEST_SUITE_P(Dialects, TasksTest, ::testing::Values(sdk::Dialect::Sqlite, sdk::Dialect::Postgresql),
                          [](const auto& info) { return dialect_name(info.param); });
 INSTANTIATE_TEST_SUITE_P(Dialects, CustomWorkflowTest,
