@@ -215,28 +215,30 @@ bool UserStore::mark_rotated(soci::session& sql, std::int64_t token_id, std::int
     return st.get_affected_rows() == 1;
 }
 
-void UserStore::revoke_family(soci::session& sql, const std::string& family_id, std::int64_t now_ms) {
+namespace {
+
+// Revokes the refresh tokens whose `column` equals `value`, and the access
+// tokens issued with them. `column` is one of our own column names, never input.
+template <typename Value>
+void revoke_sessions(soci::session& sql, const char* column, Value value, std::int64_t now_ms) {
     long long now = now_ms;
     long long now_s = now_ms / 1000;
-    std::string family = family_id;
     sql << "INSERT INTO revoked_access_tokens (jti, expires_at) SELECT access_jti, access_expires_at "
-           "FROM refresh_tokens WHERE family_id = :f AND access_jti IS NOT NULL AND access_expires_at > :n "
+           "FROM refresh_tokens WHERE " << column << " = :v AND access_jti IS NOT NULL AND access_expires_at > :n "
            "ON CONFLICT (jti) DO NOTHING",
-        soci::use(family), soci::use(now_s);
-    sql << "UPDATE refresh_tokens SET revoked_at = :n WHERE family_id = :f AND revoked_at IS NULL", soci::use(now),
-        soci::use(family);
+        soci::use(value), soci::use(now_s);
+    sql << "UPDATE refresh_tokens SET revoked_at = :n WHERE " << column << " = :v AND revoked_at IS NULL",
+        soci::use(now), soci::use(value);
+}
+
+}  // namespace
+
+void UserStore::revoke_family(soci::session& sql, const std::string& family_id, std::int64_t now_ms) {
+    revoke_sessions(sql, "family_id", family_id, now_ms);
 }
 
 void UserStore::revoke_user_tokens(soci::session& sql, std::int64_t user_id, std::int64_t now_ms) {
-    long long now = now_ms;
-    long long now_s = now_ms / 1000;
-    long long uid = user_id;
-    sql << "INSERT INTO revoked_access_tokens (jti, expires_at) SELECT access_jti, access_expires_at "
-           "FROM refresh_tokens WHERE user_id = :u AND access_jti IS NOT NULL AND access_expires_at > :n "
-           "ON CONFLICT (jti) DO NOTHING",
-        soci::use(uid), soci::use(now_s);
-    sql << "UPDATE refresh_tokens SET revoked_at = :n WHERE user_id = :u AND revoked_at IS NULL", soci::use(now),
-        soci::use(uid);
+    revoke_sessions(sql, "user_id", static_cast<long long>(user_id), now_ms);
 }
 
 void UserStore::revoke_access_token(soci::session& sql, const std::string& jti, std::int64_t expires_at_s) {

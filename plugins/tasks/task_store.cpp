@@ -45,6 +45,11 @@ struct TaskRow {
         st.exchange(soci::into(tags, tags_ind));
     }
 
+    template <typename T>
+    static std::optional<T> optional(const T& value, soci::indicator ind) {
+        return ind == soci::i_ok ? std::optional<T>(value) : std::nullopt;
+    }
+
     Task to_task() const {
         Task t;
         t.id = id;
@@ -52,24 +57,14 @@ struct TaskRow {
         t.description = description;
         t.status = status;
         t.priority = priority;
-        if (due_ind == soci::i_ok) {
-            t.due_date = due_date;
-        }
+        t.due_date = optional<std::int64_t>(due_date, due_ind);
         t.creator_id = creator_id;
-        if (assignee_ind == soci::i_ok) {
-            t.assignee_id = assignee_id;
-        }
-        if (parent_ind == soci::i_ok) {
-            t.parent_id = parent_id;
-        }
-        if (recurrence_ind == soci::i_ok) {
-            t.recurrence = recurrence;
-        }
+        t.assignee_id = optional<std::int64_t>(assignee_id, assignee_ind);
+        t.parent_id = optional<std::int64_t>(parent_id, parent_ind);
+        t.recurrence = optional(recurrence, recurrence_ind);
         t.created_at = created_at;
         t.updated_at = updated_at;
-        if (completed_ind == soci::i_ok) {
-            t.completed_at = completed_at;
-        }
+        t.completed_at = optional<std::int64_t>(completed_at, completed_ind);
         t.version = version;
         if (tags_ind == soci::i_ok && !tags.empty()) {
             std::stringstream ss(tags);
