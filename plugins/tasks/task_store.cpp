@@ -158,28 +158,45 @@ std::string like_pattern(const std::string& text) {
     return pattern + "%";
 }
 
+// The write side of the mapping: named lvalues (SOCI must not bind
+// temporaries) and NULL indicators for the optional columns.
+struct TaskParams {
+    long long creator, due, assignee, parent, created, updated, completed, version;
+    std::string recurrence;
+    soci::indicator due_i, assignee_i, parent_i, recurrence_i, completed_i;
+
+    explicit TaskParams(const Task& t)
+        : creator(t.creator_id),
+          due(t.due_date.value_or(0)),
+          assignee(t.assignee_id.value_or(0)),
+          parent(t.parent_id.value_or(0)),
+          created(t.created_at),
+          updated(t.updated_at),
+          completed(t.completed_at.value_or(0)),
+          version(t.version),
+          recurrence(t.recurrence.value_or("")),
+          due_i(indicator(t.due_date.has_value())),
+          assignee_i(indicator(t.assignee_id.has_value())),
+          parent_i(indicator(t.parent_id.has_value())),
+          recurrence_i(indicator(t.recurrence.has_value())),
+          completed_i(indicator(t.completed_at.has_value())) {}
+
+    static soci::indicator indicator(bool present) { return present ? soci::i_ok : soci::i_null; }
+};
+
 }  // namespace
 
 void TaskStore::insert(soci::session& sql, Task& task) {
     long long id = 0;
-    long long creator = task.creator_id;
-    long long due = task.due_date.value_or(0), assignee = task.assignee_id.value_or(0), parent = task.parent_id.value_or(0);
-    long long created = task.created_at, updated = task.updated_at, completed = task.completed_at.value_or(0);
-    long long version = task.version;
-    std::string recurrence = task.recurrence.value_or("");
-    soci::indicator due_i = task.due_date ? soci::i_ok : soci::i_null;
-    soci::indicator assignee_i = task.assignee_id ? soci::i_ok : soci::i_null;
-    soci::indicator parent_i = task.parent_id ? soci::i_ok : soci::i_null;
-    soci::indicator recurrence_i = task.recurrence ? soci::i_ok : soci::i_null;
-    soci::indicator completed_i = task.completed_at ? soci::i_ok : soci::i_null;
+    TaskParams p(task);
     sql << "INSERT INTO tasks (title, description, status, priority, due_date, creator_id, assignee_id, parent_id, "
            "recurrence, created_at, updated_at, completed_at, version) VALUES (:title, :description, :status, "
            ":priority, :due, :creator, :assignee, :parent, :recurrence, :created, :updated, :completed, :version) "
            "RETURNING id",
         soci::use(task.title), soci::use(task.description), soci::use(task.status), soci::use(task.priority),
-        soci::use(due, due_i), soci::use(creator), soci::use(assignee, assignee_i), soci::use(parent, parent_i),
-        soci::use(recurrence, recurrence_i), soci::use(created), soci::use(updated), soci::use(completed, completed_i),
-        soci::use(version), soci::into(id);
+        soci::use(p.due, p.due_i), soci::use(p.creator), soci::use(p.assignee, p.assignee_i),
+        soci::use(p.parent, p.parent_i), soci::use(p.recurrence, p.recurrence_i), soci::use(p.created),
+        soci::use(p.updated), soci::use(p.completed, p.completed_i), soci::use(p.version), soci::into(id);
     task.id = id;
     write_tags(sql, task);
 }
@@ -260,23 +277,16 @@ bool TaskStore::update_if_version(soci::session& sql, Task& task, std::int64_t e
     long long id = task.id;
     long long expected = expected_version;
     long long next = expected_version + 1;
-    long long due = task.due_date.value_or(0), assignee = task.assignee_id.value_or(0), parent = task.parent_id.value_or(0);
-    long long updated = task.updated_at, completed = task.completed_at.value_or(0);
-    std::string recurrence = task.recurrence.value_or("");
-    soci::indicator due_i = task.due_date ? soci::i_ok : soci::i_null;
-    soci::indicator assignee_i = task.assignee_id ? soci::i_ok : soci::i_null;
-    soci::indicator parent_i = task.parent_id ? soci::i_ok : soci::i_null;
-    soci::indicator recurrence_i = task.recurrence ? soci::i_ok : soci::i_null;
-    soci::indicator completed_i = task.completed_at ? soci::i_ok : soci::i_null;
+    TaskParams p(task);
     soci::statement st =
         (sql.prepare << "UPDATE tasks SET title = :title, description = :description, status = :status, "
                         "priority = :priority, due_date = :due, assignee_id = :assignee, parent_id = :parent, "
                         "recurrence = :recurrence, updated_at = :updated, completed_at = :completed, version = :next "
                         "WHERE id = :id AND version = :expected",
          soci::use(task.title), soci::use(task.description), soci::use(task.status), soci::use(task.priority),
-         soci::use(due, due_i), soci::use(assignee, assignee_i), soci::use(parent, parent_i),
-         soci::use(recurrence, recurrence_i), soci::use(updated), soci::use(completed, completed_i), soci::use(next),
-         soci::use(id), soci::use(expected));
+         soci::use(p.due, p.due_i), soci::use(p.assignee, p.assignee_i), soci::use(p.parent, p.parent_i),
+         soci::use(p.recurrence, p.recurrence_i), soci::use(p.updated), soci::use(p.completed, p.completed_i),
+         soci::use(next), soci::use(id), soci::use(expected));
     st.execute(true);
     if (st.get_affected_rows() != 1) {
         return false;
