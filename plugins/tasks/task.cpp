@@ -57,6 +57,7 @@ nlohmann::json to_json(const Task& task) {
             {"parent_id", optional_value(task.parent_id)},
             {"tags", task.tags},
             {"recurrence", optional_value(task.recurrence)},
+            {"depends_on", task.depends_on},
             {"blocked_by", task.blocked_by},
             {"created_at", sdk::iso8601_utc(task.created_at)},
             {"updated_at", sdk::iso8601_utc(task.updated_at)},

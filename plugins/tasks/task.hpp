@@ -25,7 +25,8 @@ struct Task {
     std::int64_t updated_at = 0;
     std::optional<std::int64_t> completed_at;
     std::int64_t version = 1;
-    std::vector<std::int64_t> blocked_by;  // open dependencies (filled by the store)
+    std::vector<std::int64_t> depends_on;  // every dependency, ascending (filled by the store)
+    std::vector<std::int64_t> blocked_by;  // the dependencies not completed yet, ascending
 };
 
 nlohmann::json to_json(const Task& task);

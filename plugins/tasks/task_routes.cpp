@@ -1,6 +1,6 @@
 #include "task_routes.hpp"
 
-#include <charconv>
+#include "route_helpers.hpp"
 
 namespace tasklane::tasks {
 
@@ -10,38 +10,7 @@ using sdk::Access;
 using sdk::Request;
 using sdk::Response;
 
-std::optional<std::int64_t> parse_int(const std::string& text) {
-    std::int64_t n = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return n;
-}
-
-std::int64_t task_id(const Request& req) {
-    const auto id = parse_int(req.param("id"));
-    if (!id || *id <= 0) {
-        throw sdk::ApiError::not_found("task not found");
-    }
-    return *id;
-}
-
-sdk::ApiError bad_query(const std::string& name, const std::string& expected) {
-    return sdk::ApiError(400, "bad_request", "query parameter " + name + " must be " + expected);
-}
-
-std::optional<std::int64_t> int_query(const Request& req, const std::string& name, std::int64_t min, std::int64_t max) {
-    const auto v = req.query_param(name);
-    if (!v) {
-        return std::nullopt;
-    }
-    const auto n = parse_int(*v);
-    if (!n || *n < min || *n > max) {
-        throw bad_query(name, "an integer from " + std::to_string(min) + " to " + std::to_string(max));
-    }
-    return n;
-}
+std::int64_t task_id(const Request& req) { return path_id(req, "id", "task not found"); }
 
 std::optional<std::int64_t> time_query(const Request& req, const std::string& name) {
     const auto v = req.query_param(name);
@@ -74,8 +43,10 @@ TaskFilter filter_from(const Request& req, const Workflow& workflow) {
     f.due_after = time_query(req, "due_after");
     if (auto sort = req.query_param("sort")) {
         const std::string key = !sort->empty() && (*sort)[0] == '-' ? sort->substr(1) : *sort;
-        if (key != "created_at" && key != "due_date" && key != "priority" && key != "updated_at") {
-            throw bad_query("sort", "created_at, due_date, priority or updated_at, optionally prefixed with '-'");
+        if (key != "created_at" && key != "due_date" && key != "priority" && key != "updated_at" &&
+            key != "relevance") {
+            throw bad_query("sort",
+                            "created_at, due_date, priority, updated_at or relevance, optionally prefixed with '-'");
         }
         f.sort = *sort;
     }
@@ -90,12 +61,6 @@ Response page_response(const TaskPage& page, const TaskFilter& f) {
         items.push_back(to_json(t));
     }
     return Response::json(200, {{"items", items}, {"total", page.total}, {"page", f.page}, {"per_page", f.per_page}});
-}
-
-Response task_response(int status, const Task& task) {
-    auto r = Response::json(status, to_json(task));
-    r.headers["ETag"] = "\"" + std::to_string(task.version) + "\"";
-    return r;
 }
 
 // If-Match: "3", W/"3" or 3; "*" means any version. Anything else can never
@@ -118,42 +83,12 @@ std::optional<std::int64_t> if_match(const Request& req) {
     return parse_int(text).value_or(-1);
 }
 
-nlohmann::json object_body(const Request& req) {
-    const auto body = req.json();
-    if (!body.is_object()) {
-        throw sdk::ApiError::bad_request("the body must be a JSON object");
-    }
-    return body;
-}
-
-sdk::Actor actor_of(const Request& req) { return sdk::Actor::user(req.require_caller().user_id); }
-
-const nlohmann::json kTaskSchema = {
-    {"type", "object"},
-    {"properties",
-     {{"id", {{"type", "integer"}}},
-      {"title", {{"type", "string"}, {"minLength", 1}, {"maxLength", 200}}},
-      {"description", {{"type", "string"}, {"maxLength", 10000}}},
-      {"status", {{"type", "string"}}},
-      {"priority", {{"type", "string"}, {"enum", {"low", "medium", "high", "urgent"}}}},
-      {"due_date", {{"type", "string"}, {"format", "date-time"}, {"nullable", true}}},
-      {"creator_id", {{"type", "integer"}}},
-      {"assignee_id", {{"type", "integer"}, {"nullable", true}}},
-      {"parent_id", {{"type", "integer"}, {"nullable", true}}},
-      {"tags", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-      {"recurrence", {{"type", "string"}, {"nullable", true}}},
-      {"blocked_by", {{"type", "array"}, {"items", {{"type", "integer"}}}}},
-      {"created_at", {{"type", "string"}, {"format", "date-time"}}},
-      {"updated_at", {{"type", "string"}, {"format", "date-time"}}},
-      {"completed_at", {{"type", "string"}, {"format", "date-time"}, {"nullable", true}}},
-      {"version", {{"type", "integer"}}}}}};
-
 }  // namespace
 
 void register_task_routes(sdk::Routes& routes, TaskService& service) {
     const std::vector<std::string> tags = {"tasks"};
     routes.add({.method = "POST", .path = "/api/v1/tasks", .access = Access::Authenticated, .summary = "Create a task",
-                .tags = tags, .request_schema = kTaskSchema, .response_schema = kTaskSchema, .success_status = 201},
+                .tags = tags, .request_schema = task_schema(), .response_schema = task_schema(), .success_status = 201},
                [&service](const Request& req) {
                    const auto task = service.create(req.require_caller(), object_body(req), actor_of(req));
                    auto r = task_response(201, task);
@@ -167,28 +102,33 @@ void register_task_routes(sdk::Routes& routes, TaskService& service) {
                    return page_response(service.list(req.require_caller(), f), f);
                });
     routes.add({.method = "GET", .path = "/api/v1/tasks/search", .access = Access::Authenticated,
-                .summary = "Search visible tasks by title and description (?q=)", .tags = tags},
+                .summary = "Full-text search of visible tasks: every word of q, as a prefix, in title or description; "
+                           "best match first unless sort is given",
+                .tags = tags},
                [&service](const Request& req) {
-                   const auto f = filter_from(req, service.workflow());
+                   auto f = filter_from(req, service.workflow());
                    if (!f.query || f.query->empty()) {
                        throw bad_query("q", "a non-empty search text");
+                   }
+                   if (!req.query_param("sort")) {
+                       f.sort = "relevance";
                    }
                    return page_response(service.list(req.require_caller(), f), f);
                });
     routes.add({.method = "GET", .path = "/api/v1/tasks/{id}", .access = Access::Authenticated,
-                .summary = "One task (ETag: its version)", .tags = tags, .response_schema = kTaskSchema},
+                .summary = "One task (ETag: its version)", .tags = tags, .response_schema = task_schema()},
                [&service](const Request& req) { return task_response(200, service.get(req.require_caller(), task_id(req))); });
     for (const char* method : {"PUT", "PATCH"}) {
         routes.add({.method = method, .path = "/api/v1/tasks/{id}", .access = Access::Authenticated,
                     .summary = "Partial update; If-Match: \"<version>\" makes it conditional (412 when stale)",
-                    .tags = tags, .request_schema = kTaskSchema, .response_schema = kTaskSchema},
+                    .tags = tags, .request_schema = task_schema(), .response_schema = task_schema()},
                    [&service](const Request& req) {
                        return task_response(200, service.update(req.require_caller(), task_id(req), object_body(req),
                                                                 if_match(req), actor_of(req)));
                    });
     }
     routes.add({.method = "DELETE", .path = "/api/v1/tasks/{id}", .access = Access::Authenticated,
-                .summary = "Delete (creator or admin; 409 while it has subtasks)", .tags = tags, .success_status = 204},
+                .summary = "Delete (creator or admin; 409 while it has subtasks or other tasks depend on it)", .tags = tags, .success_status = 204},
                [&service](const Request& req) {
                    service.remove(req.require_caller(), task_id(req), actor_of(req));
                    return Response::no_content();
@@ -198,7 +138,7 @@ void register_task_routes(sdk::Routes& routes, TaskService& service) {
                 .request_schema = {{"type", "object"},
                                    {"required", {"assignee_id"}},
                                    {"properties", {{"assignee_id", {{"type", "integer"}, {"nullable", true}}}}}},
-                .response_schema = kTaskSchema},
+                .response_schema = task_schema()},
                [&service](const Request& req) {
                    const auto body = object_body(req);
                    if (!body.contains("assignee_id") ||
@@ -214,7 +154,7 @@ void register_task_routes(sdk::Routes& routes, TaskService& service) {
                });
     routes.add({.method = "POST", .path = "/api/v1/tasks/{id}/complete", .access = Access::Authenticated,
                 .summary = "Complete; a recurring task gets its next occurrence", .tags = tags,
-                .response_schema = kTaskSchema},
+                .response_schema = task_schema()},
                [&service](const Request& req) {
                    return task_response(200, service.complete(req.require_caller(), task_id(req), actor_of(req)));
                });
@@ -226,6 +166,29 @@ void register_task_routes(sdk::Routes& routes, TaskService& service) {
                    TaskFilter f = filter_from(req, service.workflow());
                    f.parent_id = parent.id;
                    return page_response(service.list(caller, f), f);
+               });
+    routes.add({.method = "POST", .path = "/api/v1/tasks/{id}/dependencies", .access = Access::Authenticated,
+                .summary = "Make the task wait for another ({depends_on_id}); 409 dependency_cycle", .tags = tags,
+                .request_schema = {{"type", "object"},
+                                   {"required", {"depends_on_id"}},
+                                   {"properties", {{"depends_on_id", {{"type", "integer"}}}}}},
+                .response_schema = task_schema(),
+                .success_status = 201},
+               [&service](const Request& req) {
+                   const auto [task, added] =
+                       service.add_dependency(req.require_caller(), task_id(req), object_body(req), actor_of(req));
+                   return task_response(added ? 201 : 200, task);
+               });
+    routes.add({.method = "DELETE", .path = "/api/v1/tasks/{id}/dependencies/{dep_id}",
+                .access = Access::Authenticated, .summary = "Remove a dependency", .tags = tags,
+                .success_status = 204},
+               [&service](const Request& req) {
+                   const auto dep = parse_int(req.param("dep_id"));
+                   if (!dep || *dep <= 0) {
+                       throw sdk::ApiError::not_found("dependency not found");
+                   }
+                   service.remove_dependency(req.require_caller(), task_id(req), *dep, actor_of(req));
+                   return Response::no_content();
                });
     routes.add({.method = "GET", .path = "/api/v1/tasks/{id}/comments", .access = Access::Authenticated,
                 .summary = "Comments of a visible task, oldest first (page, per_page)", .tags = tags},

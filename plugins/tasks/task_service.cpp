@@ -1,5 +1,6 @@
 #include "task_service.hpp"
 
+#include "field_checks.hpp"
 #include "recurrence.hpp"
 
 #include <algorithm>
@@ -12,36 +13,10 @@ namespace {
 using Problems = std::vector<sdk::FieldError>;
 
 // Fields a client may send back unchanged from a GET (ignored on write).
-const std::set<std::string> kReadOnly = {"id", "creator_id", "created_at", "updated_at", "completed_at", "version",
-                                         "blocked_by"};
+const std::set<std::string> kReadOnly = {"id",      "creator_id", "created_at", "updated_at",
+                                         "completed_at", "version", "blocked_by", "depends_on"};
 const std::set<std::string> kWritable = {"title", "description", "status", "priority", "due_date", "assignee_id",
                                          "parent_id", "tags", "recurrence"};
-
-std::size_t utf8_length(const std::string& text) {
-    std::size_t n = 0;
-    for (unsigned char c : text) {
-        n += (c & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return n;
-}
-
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) {
-        return "";
-    }
-    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-bool valid_tag(const std::string& tag) {
-    if (tag.empty() || tag.size() > 50) {
-        return false;
-    }
-    return std::all_of(tag.begin(), tag.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-               c == '.' || c == ':';
-    });
-}
 
 std::optional<std::int64_t> optional_id(const nlohmann::json& value, const std::string& field, Problems& problems) {
     if (value.is_null()) {
@@ -64,13 +39,35 @@ nlohmann::json diff(const Task& before, const Task& after) {
             changes[field] = {a.at(field), b.at(field)};
         }
     }
-    if (a.at("completed_at") != b.at("completed_at")) {
-        changes["completed_at"] = {a.at("completed_at"), b.at("completed_at")};
+    for (const char* derived : {"completed_at", "depends_on"}) {
+        if (a.at(derived) != b.at(derived)) {
+            changes[derived] = {a.at(derived), b.at(derived)};
+        }
     }
     return changes;
 }
 
 sdk::ApiError not_found() { return sdk::ApiError::not_found("task not found"); }
+
+// Completion waits for every dependency (409 blocked).
+void refuse_if_blocked(const Task& task) {
+    if (task.blocked_by.empty()) {
+        return;
+    }
+    std::string ids;
+    for (auto id : task.blocked_by) {
+        ids += (ids.empty() ? "" : ", ") + std::to_string(id);
+    }
+    throw sdk::ApiError::conflict("blocked", "the task waits for open dependencies: " + ids + "; complete them first");
+}
+
+void insert_sorted(std::vector<std::int64_t>& ids, std::int64_t id) {
+    ids.insert(std::upper_bound(ids.begin(), ids.end(), id), id);
+}
+
+void erase_id(std::vector<std::int64_t>& ids, std::int64_t id) {
+    ids.erase(std::remove(ids.begin(), ids.end(), id), ids.end());
+}
 
 }  // namespace
 
@@ -135,6 +132,9 @@ void TaskService::apply(soci::session& sql, const Viewer& parent_viewer, Task& t
         }
         if (workflow_.has(*status)) {
             if (workflow_.is_done(*status) && !workflow_.is_done(task.status)) {
+                if (!creating) {
+                    refuse_if_blocked(task);
+                }
                 task.completed_at = clock_();
             } else if (!workflow_.is_done(*status)) {
                 task.completed_at.reset();
@@ -181,7 +181,7 @@ void TaskService::apply(soci::session& sql, const Viewer& parent_viewer, Task& t
         } else {
             for (const auto& t : v) {
                 if (!t.is_string() || !valid_tag(t.get<std::string>())) {
-                    problems.push_back({"tags", "each tag is 1 to 50 of letters, digits, '_', '-', '.', ':'"});
+                    problems.push_back({"tags", kTagRule});
                     break;
                 }
                 tags.insert(t.get<std::string>());
@@ -228,6 +228,49 @@ Task TaskService::create(const sdk::Caller& caller, const nlohmann::json& body, 
     return task;
 }
 
+TaskService::Instance TaskService::instantiate(const sdk::Caller& caller, const TaskTemplate& tmpl,
+                                               const nlohmann::json& overrides, const sdk::Actor& actor) {
+    static const std::set<std::string> kOverrides = {"title", "due_date", "assignee_id", "parent_id"};
+    if (!overrides.is_object()) {
+        throw sdk::ApiError::bad_request("the body must be a JSON object");
+    }
+    Problems problems;
+    for (const auto& [key, value] : overrides.items()) {
+        if (!kOverrides.count(key)) {
+            problems.push_back({key, "cannot be set when instantiating (title, due_date, assignee_id, parent_id can)"});
+        }
+    }
+    if (!problems.empty()) {
+        throw sdk::ApiError::validation(problems);
+    }
+    const auto now = clock_();
+    auto body = task_body_of(tmpl.task, now);
+    for (const auto& [key, value] : overrides.items()) {
+        body[key] = value;
+    }
+    Instance out;
+    auto tx = database_.begin();
+    insert_new(*tx, viewer_of(caller), caller.user_id, out.task, body, actor);
+    for (std::size_t i = 0; i < tmpl.subtasks.size(); ++i) {
+        auto sub_body = task_body_of(tmpl.subtasks[i], now);
+        sub_body["parent_id"] = out.task.id;
+        Task sub;
+        try {
+            insert_new(*tx, viewer_of(caller), caller.user_id, sub, sub_body, actor);
+        } catch (const sdk::ApiError& e) {
+            // A template stays valid on its own, but its assignee may have left.
+            auto details = e.details();
+            for (auto& d : details) {
+                d.field = "subtasks[" + std::to_string(i) + "]." + d.field;
+            }
+            throw sdk::ApiError(e.status(), e.code(), e.what(), details);
+        }
+        out.subtasks.push_back(std::move(sub));
+    }
+    tx->commit();
+    return out;
+}
+
 Task TaskService::get(const sdk::Caller& caller, std::int64_t id) {
     auto session = database_.session();
     auto task = store_.find(session->sql(), id, viewer_of(caller));
@@ -242,15 +285,18 @@ TaskPage TaskService::list(const sdk::Caller& caller, const TaskFilter& filter) 
     return store_.list(session->sql(), filter, viewer_of(caller));
 }
 
-Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, std::optional<std::int64_t> if_match,
-                                const sdk::Actor& actor,
+Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor,
                                 const std::function<std::string(soci::session&, Task&)>& change,
-                                const AfterChange& after) {
+                                const ChangeOptions& options) {
+    const auto& if_match = options.if_match;
     // Without If-Match a lost race is retried on fresh data; with it, a stale
     // version is the client's to resolve (412).
     for (int attempt = 0; attempt < 3; ++attempt) {
         auto tx = database_.begin();
         auto& sql = tx->sql();
+        if (options.locks_dependencies) {
+            store_.lock_dependency_graph(sql);
+        }
         store_.lock(sql, id);
         auto current = store_.find(sql, id, viewer_of(caller));
         if (!current) {
@@ -286,8 +332,8 @@ Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, std:
             type = "task.status_changed";
         }
         tx->publish(type, actor, data);
-        if (after) {
-            after(*tx, updated);
+        if (options.after) {
+            options.after(*tx, updated);
         }
         tx->commit();
         return updated;
@@ -297,15 +343,18 @@ Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, std:
 
 Task TaskService::update(const sdk::Caller& caller, std::int64_t id, const nlohmann::json& body,
                          std::optional<std::int64_t> if_match, const sdk::Actor& actor) {
-    return commit_change(caller, id, if_match, actor, [&](soci::session& sql, Task& task) {
-        apply(sql, viewer_of(caller), task, body, /*creating=*/false);
-        return std::string("task.updated");
-    });
+    return commit_change(
+        caller, id, actor,
+        [&](soci::session& sql, Task& task) {
+            apply(sql, viewer_of(caller), task, body, /*creating=*/false);
+            return std::string("task.updated");
+        },
+        {.if_match = if_match});
 }
 
 Task TaskService::assign(const sdk::Caller& caller, std::int64_t id, std::optional<std::int64_t> assignee_id,
                          const sdk::Actor& actor) {
-    return commit_change(caller, id, std::nullopt, actor, [&](soci::session& sql, Task& task) {
+    return commit_change(caller, id, actor, [&](soci::session& sql, Task& task) {
         if (assignee_id && !store_.user_exists(sql, *assignee_id)) {
             throw sdk::ApiError::validation({{"assignee_id", "no active user with this id"}});
         }
@@ -319,6 +368,7 @@ Task TaskService::complete(const sdk::Caller& caller, std::int64_t id, const sdk
     auto mark_done = [&](soci::session&, Task& task) {
         completed_now = !workflow_.is_done(task.status);
         if (completed_now) {
+            refuse_if_blocked(task);
             task.status = workflow_.completed_status();
             task.completed_at = clock_();
         }
@@ -345,11 +395,12 @@ Task TaskService::complete(const sdk::Caller& caller, std::int64_t id, const sdk
         Task next;
         insert_new(tx, Viewer{done.creator_id, true}, done.creator_id, next, body, actor);
     };
-    return commit_change(caller, id, std::nullopt, actor, mark_done, create_next);
+    return commit_change(caller, id, actor, mark_done, {.after = create_next});
 }
 
 void TaskService::remove(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor) {
     auto tx = database_.begin();
+    store_.lock_dependency_graph(tx->sql());  // no dependency on it may appear meanwhile
     auto task = store_.find(tx->sql(), id, viewer_of(caller));
     if (!task) {
         throw not_found();
@@ -359,6 +410,9 @@ void TaskService::remove(const sdk::Caller& caller, std::int64_t id, const sdk::
     }
     if (store_.count_children(tx->sql(), id) > 0) {
         throw sdk::ApiError::conflict("has_subtasks", "delete or move the subtasks first");
+    }
+    if (store_.count_dependents(tx->sql(), id) > 0) {
+        throw sdk::ApiError::conflict("has_dependents", "other tasks depend on this task; remove those dependencies first");
     }
     store_.remove(tx->sql(), id);
     tx->publish("task.deleted", actor, {{"task", to_json(*task)}});
@@ -406,6 +460,55 @@ std::vector<Activity> TaskService::activity(const sdk::Caller& caller, std::int6
         throw not_found();
     }
     return store_.activity(session->sql(), id);
+}
+
+
+std::pair<Task, bool> TaskService::add_dependency(const sdk::Caller& caller, std::int64_t id,
+                                                  const nlohmann::json& body, const sdk::Actor& actor) {
+    if (!body.is_object() || !body.contains("depends_on_id") || !body["depends_on_id"].is_number_integer() ||
+        body["depends_on_id"].get<std::int64_t>() <= 0) {
+        throw sdk::ApiError::validation({{"depends_on_id", "required: the id of a task"}});
+    }
+    const auto depends_on_id = body["depends_on_id"].get<std::int64_t>();
+    bool added = false;
+    auto task = commit_change(
+        caller, id, actor,
+        [&](soci::session& sql, Task& task) {
+            const auto other = store_.find(sql, depends_on_id, viewer_of(caller));
+            if (!other) {
+                throw sdk::ApiError::validation({{"depends_on_id", "no such task"}});
+            }
+            if (std::find(task.depends_on.begin(), task.depends_on.end(), depends_on_id) != task.depends_on.end()) {
+                return std::string("task.updated");  // already there: no change, no event
+            }
+            if (store_.depends_transitively(sql, depends_on_id, task.id)) {
+                throw sdk::ApiError::conflict("dependency_cycle", "task " + std::to_string(depends_on_id) +
+                                                                      " already depends on task " +
+                                                                      std::to_string(task.id) +
+                                                                      " (directly or through other tasks)");
+            }
+            store_.add_dependency(sql, task.id, depends_on_id, clock_());
+            insert_sorted(task.depends_on, depends_on_id);
+            if (!other->completed_at) {
+                insert_sorted(task.blocked_by, depends_on_id);
+            }
+            added = true;
+            return std::string("task.updated");
+        },
+        {.locks_dependencies = true});
+    return {task, added};
+}
+
+Task TaskService::remove_dependency(const sdk::Caller& caller, std::int64_t id, std::int64_t depends_on_id,
+                                    const sdk::Actor& actor) {
+    return commit_change(caller, id, actor, [&](soci::session& sql, Task& task) {
+        if (!store_.remove_dependency(sql, task.id, depends_on_id)) {
+            throw sdk::ApiError::not_found("dependency not found");
+        }
+        erase_id(task.depends_on, depends_on_id);
+        erase_id(task.blocked_by, depends_on_id);
+        return std::string("task.updated");
+    });
 }
 
 }  // namespace tasklane::tasks

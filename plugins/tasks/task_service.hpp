@@ -3,6 +3,7 @@
 // concurrency, recurrence, and one event plus activity rows per mutation,
 // all in the mutation's transaction. No HTTP here; failures are sdk::ApiError.
 #include "task_store.hpp"
+#include "template.hpp"
 #include "workflow.hpp"
 
 #include <tasklane/sdk/database.hpp>
@@ -13,6 +14,14 @@
 namespace tasklane::tasks {
 
 using Clock = std::function<std::int64_t()>;  // epoch milliseconds
+
+// How TaskService::commit_change writes one change.
+struct ChangeOptions {
+    std::optional<std::int64_t> if_match = std::nullopt;  // the version the client read (412 when stale)
+    // Runs in the same transaction once the change is written.
+    std::function<void(sdk::Transaction&, const Task& updated)> after = nullptr;
+    bool locks_dependencies = false;  // takes the dependency graph lock first
+};
 
 class TaskService {
 public:
@@ -30,6 +39,22 @@ public:
     // Moves to the workflow's first done status; a recurring task with a due
     // date gets its next occurrence created in the same transaction.
     Task complete(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor);
+    // Adds `{depends_on_id}` to the task's dependencies (a task.updated event);
+    // the bool is false when it was already there (nothing changes). 409
+    // dependency_cycle when the other task depends on this one already.
+    std::pair<Task, bool> add_dependency(const sdk::Caller& caller, std::int64_t id, const nlohmann::json& body,
+                                         const sdk::Actor& actor);
+    Task remove_dependency(const sdk::Caller& caller, std::int64_t id, std::int64_t depends_on_id,
+                           const sdk::Actor& actor);
+    // Creates the template's task (with `overrides`: title, due_date,
+    // assignee_id, parent_id) and its subtasks in one transaction, the caller
+    // as their creator; one task.created per task, the main task's first.
+    struct Instance {
+        Task task;
+        std::vector<Task> subtasks;
+    };
+    Instance instantiate(const sdk::Caller& caller, const TaskTemplate& tmpl, const nlohmann::json& overrides,
+                         const sdk::Actor& actor);
     std::vector<Activity> activity(const sdk::Caller& caller, std::int64_t id);
     // Anyone who may see the task may comment (comment.created event).
     Comment add_comment(const sdk::Caller& caller, std::int64_t task_id, const nlohmann::json& body,
@@ -46,10 +71,9 @@ private:
     // Reads the visible task, applies `change` (which returns the event type),
     // writes it if the version still matches, records activity and the event;
     // `after` runs in the same transaction once the change is written.
-    using AfterChange = std::function<void(sdk::Transaction&, const Task& updated)>;
-    Task commit_change(const sdk::Caller& caller, std::int64_t id, std::optional<std::int64_t> if_match,
-                       const sdk::Actor& actor, const std::function<std::string(soci::session&, Task&)>& change,
-                       const AfterChange& after = {});
+    Task commit_change(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor,
+                       const std::function<std::string(soci::session&, Task&)>& change,
+                       const ChangeOptions& options = {});
     // Inserts a task created by `creator_id` with its activity and
     // task.created event in `tx`; its parent must be visible to `parent_viewer`.
     void insert_new(sdk::Transaction& tx, const Viewer& parent_viewer, std::int64_t creator_id, Task& task,

@@ -1,5 +1,7 @@
 #include "task_store.hpp"
 
+#include "search_query.hpp"
+
 #include <algorithm>
 #include <deque>
 #include <functional>
@@ -12,20 +14,51 @@ namespace {
 // The one mapping between a tasks row and Task. The column list and the
 // into() bindings in bind_row() must stay in the same order.
 std::string task_columns(sdk::Dialect dialect) {
-    const std::string tags = dialect == sdk::Dialect::Sqlite
-                                 ? "(SELECT group_concat(tag, ',') FROM task_tags WHERE task_id = t.id)"
-                                 : "(SELECT string_agg(tag, ',' ORDER BY tag) FROM task_tags WHERE task_id = t.id)";
+    const bool sqlite = dialect == sdk::Dialect::Sqlite;
+    const std::string tags = sqlite ? "(SELECT group_concat(tag, ',') FROM task_tags WHERE task_id = t.id)"
+                                    : "(SELECT string_agg(tag, ',' ORDER BY tag) FROM task_tags WHERE task_id = t.id)";
+    // A dependency is open until it is completed (completed_at is set exactly
+    // while a task is in a done status).
+    const std::string ids = sqlite ? "group_concat(d.depends_on_id, ',')" : "string_agg(d.depends_on_id::text, ',')";
+    const std::string depends_on = "(SELECT " + ids + " FROM task_dependencies d WHERE d.task_id = t.id)";
+    const std::string blocked_by = "(SELECT " + ids +
+                                   " FROM task_dependencies d JOIN tasks o ON o.id = d.depends_on_id "
+                                   "WHERE d.task_id = t.id AND o.completed_at IS NULL)";
     return "t.id, t.title, t.description, t.status, t.priority, t.due_date, t.creator_id, t.assignee_id, t.parent_id, "
            "t.recurrence, t.created_at, t.updated_at, t.completed_at, t.version, " +
-           tags;
+           tags + ", " + depends_on + ", " + blocked_by;
+}
+
+// "b,a" -> {a, b}: SQL aggregates have no order.
+std::vector<std::string> split_sorted(const std::string& text) {
+    std::vector<std::string> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        out.push_back(item);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::int64_t> ids_sorted(const std::string& text) {
+    std::vector<std::int64_t> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        out.push_back(std::stoll(item));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 struct TaskRow {
     long long id = 0, due_date = 0, creator_id = 0, assignee_id = 0, parent_id = 0, created_at = 0, updated_at = 0,
               completed_at = 0, version = 0;
-    std::string title, description, status, priority, recurrence, tags;
+    std::string title, description, status, priority, recurrence, tags, depends_on, blocked_by;
     soci::indicator due_ind = soci::i_null, assignee_ind = soci::i_null, parent_ind = soci::i_null,
-                    recurrence_ind = soci::i_null, completed_ind = soci::i_null, tags_ind = soci::i_null;
+                    recurrence_ind = soci::i_null, completed_ind = soci::i_null, tags_ind = soci::i_null,
+                    depends_on_ind = soci::i_null, blocked_by_ind = soci::i_null;
 
     void bind(soci::statement& st) {
         st.exchange(soci::into(id));
@@ -43,6 +76,8 @@ struct TaskRow {
         st.exchange(soci::into(completed_at, completed_ind));
         st.exchange(soci::into(version));
         st.exchange(soci::into(tags, tags_ind));
+        st.exchange(soci::into(depends_on, depends_on_ind));
+        st.exchange(soci::into(blocked_by, blocked_by_ind));
     }
 
     template <typename T>
@@ -66,13 +101,14 @@ struct TaskRow {
         t.updated_at = updated_at;
         t.completed_at = optional<std::int64_t>(completed_at, completed_ind);
         t.version = version;
-        if (tags_ind == soci::i_ok && !tags.empty()) {
-            std::stringstream ss(tags);
-            std::string tag;
-            while (std::getline(ss, tag, ',')) {
-                t.tags.push_back(tag);
-            }
-            std::sort(t.tags.begin(), t.tags.end());  // group_concat has no order
+        if (tags_ind == soci::i_ok) {
+            t.tags = split_sorted(tags);
+        }
+        if (depends_on_ind == soci::i_ok) {
+            t.depends_on = ids_sorted(depends_on);
+        }
+        if (blocked_by_ind == soci::i_ok) {
+            t.blocked_by = ids_sorted(blocked_by);
         }
         return t;
     }
@@ -130,32 +166,25 @@ std::string visibility(DynamicQuery& q, const Viewer& viewer) {
     return "(t.creator_id = " + uid + " OR t.assignee_id = " + uid2 + ")";
 }
 
-std::string order_by(const std::string& sort) {
+// `relevance` is the rank of the full-text match (only with a search text).
+std::string order_by(const std::string& sort, const std::string& relevance) {
     const bool desc = !sort.empty() && sort[0] == '-';
     const std::string key = desc ? sort.substr(1) : sort;
-    std::string column = "t.created_at";
+    if (key == "relevance" && !relevance.empty()) {
+        return relevance + ", t.id DESC";
+    }
     if (key == "due_date") {
         // Tasks without a due date go last either way.
         return std::string("CASE WHEN t.due_date IS NULL THEN 1 ELSE 0 END, t.due_date") + (desc ? " DESC" : "") +
                ", t.id";
     }
+    std::string column = "t.created_at";
     if (key == "priority") {
         column = "CASE t.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END";
     } else if (key == "updated_at") {
         column = "t.updated_at";
     }
     return column + (desc ? " DESC" : "") + ", t.id" + (desc ? " DESC" : "");
-}
-
-std::string like_pattern(const std::string& text) {
-    std::string pattern = "%";
-    for (char c : text) {
-        if (c == '%' || c == '_' || c == '\\') {
-            pattern.push_back('\\');
-        }
-        pattern.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c);
-    }
-    return pattern + "%";
 }
 
 // The write side of the mapping: named lvalues (SOCI must not bind
@@ -222,8 +251,28 @@ std::optional<Task> TaskStore::find(soci::session& sql, std::int64_t id, const V
 }
 
 TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& viewer) {
-    auto build = [&](DynamicQuery& q) {
-        std::string where = " FROM tasks t WHERE " + visibility(q, viewer);
+    std::vector<std::string> words;
+    if (f.query) {
+        words = search_words(*f.query);
+        if (words.empty()) {
+            return {};  // nothing searchable (only punctuation): nothing matches
+        }
+    }
+    const bool sqlite = dialect_ == sdk::Dialect::Sqlite;
+    // FROM ... WHERE ... with the query's parameters; `relevance` gets the
+    // ORDER BY expression of the search rank.
+    auto build = [&](DynamicQuery& q, std::string& relevance) {
+        std::string from = " FROM tasks t";
+        std::string where = " WHERE " + visibility(q, viewer);
+        if (!words.empty() && sqlite) {
+            from += " JOIN tasks_fts ON tasks_fts.rowid = t.id";
+            where += " AND tasks_fts MATCH " + q.param(fts5_match(words));
+            relevance = "tasks_fts.rank";
+        } else if (!words.empty()) {
+            const auto text = pg_tsquery(words);
+            where += " AND t.search @@ to_tsquery('simple', " + q.param(text) + ")";
+            relevance = "ts_rank(t.search, to_tsquery('simple', " + q.param(text) + ")) DESC";
+        }
         if (f.status) {
             where += " AND t.status = " + q.param(*f.status);
         }
@@ -248,24 +297,21 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
         if (f.tag) {
             where += " AND EXISTS (SELECT 1 FROM task_tags g WHERE g.task_id = t.id AND g.tag = " + q.param(*f.tag) + ")";
         }
-        if (f.query) {
-            const auto pattern = like_pattern(*f.query);
-            where += " AND (LOWER(t.title) LIKE " + q.param(pattern) + " ESCAPE '\\' OR LOWER(t.description) LIKE " +
-                     q.param(pattern) + " ESCAPE '\\')";
-        }
-        return where;
+        return from + where;
     };
     TaskPage page;
     {
         DynamicQuery q;
-        q.text = "SELECT COUNT(*)" + build(q);
+        std::string unused;
+        q.text = "SELECT COUNT(*)" + build(q, unused);
         long long total = 0;
         q.run(sql, [&](soci::statement& st) { st.exchange(soci::into(total)); }, [] {});
         page.total = total;
     }
     DynamicQuery q;
-    const auto where = build(q);
-    q.text = "SELECT " + task_columns(dialect_) + where + " ORDER BY " + order_by(f.sort) + " LIMIT " +
+    std::string relevance;
+    const auto from_where = build(q, relevance);
+    q.text = "SELECT " + task_columns(dialect_) + from_where + " ORDER BY " + order_by(f.sort, relevance) + " LIMIT " +
              q.param(static_cast<long long>(f.per_page)) + " OFFSET " +
              q.param(static_cast<long long>((f.page - 1) * f.per_page));
     TaskRow row;
@@ -301,6 +347,7 @@ void TaskStore::remove(soci::session& sql, std::int64_t id) {
     sql << "DELETE FROM task_comments WHERE task_id = :id", soci::use(task_id);
     sql << "DELETE FROM task_activity WHERE task_id = :id", soci::use(task_id);
     sql << "DELETE FROM task_tags WHERE task_id = :id", soci::use(task_id);
+    sql << "DELETE FROM task_dependencies WHERE task_id = :id", soci::use(task_id);
     sql << "DELETE FROM tasks WHERE id = :id", soci::use(task_id);
 }
 
@@ -317,8 +364,53 @@ void TaskStore::lock(soci::session& sql, std::int64_t id) {
     }
     long long task_id = id;
     long long found = 0;
-    sql << "SELECT id FROM tasks WHERE id = :id FOR UPDATE", soci::use(task_id), soci::into(found);
+    // NO KEY UPDATE queues the writers of this row and still lets other
+    // transactions insert rows that reference it (a dependency, a subtask).
+    sql << "SELECT id FROM tasks WHERE id = :id FOR NO KEY UPDATE", soci::use(task_id), soci::into(found);
 }
+
+void TaskStore::lock_dependency_graph(soci::session& sql) {
+    if (dialect_ == sdk::Dialect::Postgresql) {
+        sql << "SELECT pg_advisory_xact_lock(7170002)";
+    }
+}
+
+void TaskStore::add_dependency(soci::session& sql, std::int64_t task_id, std::int64_t depends_on_id,
+                               std::int64_t at_ms) {
+    long long task = task_id;
+    long long depends_on = depends_on_id;
+    long long at = at_ms;
+    sql << "INSERT INTO task_dependencies (task_id, depends_on_id, created_at) VALUES (:t, :d, :at)", soci::use(task),
+        soci::use(depends_on), soci::use(at);
+}
+
+bool TaskStore::remove_dependency(soci::session& sql, std::int64_t task_id, std::int64_t depends_on_id) {
+    long long task = task_id;
+    long long depends_on = depends_on_id;
+    soci::statement st = (sql.prepare << "DELETE FROM task_dependencies WHERE task_id = :t AND depends_on_id = :d",
+                          soci::use(task), soci::use(depends_on));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
+}
+
+bool TaskStore::depends_transitively(soci::session& sql, std::int64_t from, std::int64_t to) {
+    long long start = from;
+    long long target = to;
+    long long n = 0;
+    // UNION (not UNION ALL) ends the walk even on a graph that has a cycle.
+    sql << "WITH RECURSIVE reach (id) AS (SELECT CAST(:start AS BIGINT) UNION SELECT d.depends_on_id FROM "
+           "task_dependencies d JOIN reach r ON d.task_id = r.id) SELECT COUNT(*) FROM reach WHERE id = :target",
+        soci::use(start), soci::use(target), soci::into(n);
+    return n > 0;
+}
+
+std::int64_t TaskStore::count_dependents(soci::session& sql, std::int64_t id) {
+    long long task = id;
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM task_dependencies WHERE depends_on_id = :id", soci::use(task), soci::into(n);
+    return n;
+}
+
 
 std::vector<std::int64_t> TaskStore::ancestors(soci::session& sql, std::int64_t id) {
     std::vector<std::int64_t> chain;

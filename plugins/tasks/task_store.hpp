@@ -23,7 +23,9 @@ struct Viewer {
 struct TaskFilter {
     std::optional<std::string> status, priority, tag, query;
     std::optional<std::int64_t> assignee_id, creator_id, parent_id, due_before, due_after;
-    std::string sort = "-created_at";  // created_at, -created_at, due_date, priority, updated_at (each may take '-')
+    // created_at, due_date, priority, updated_at (each may take '-'), or
+    // relevance (with a query: best match first).
+    std::string sort = "-created_at";
     int page = 1;
     int per_page = 20;
 };
@@ -63,6 +65,17 @@ public:
     // The parent chain above `id`, nearest first (stops at a repeated id).
     std::vector<std::int64_t> ancestors(soci::session& sql, std::int64_t id);
     bool user_exists(soci::session& sql, std::int64_t user_id);
+
+    // Dependencies: task_id cannot be completed while depends_on_id is open.
+    // PostgreSQL: serialises changes to the dependency graph until the
+    // transaction ends, so two concurrent edges cannot close a cycle. Take it
+    // before any row lock.
+    void lock_dependency_graph(soci::session& sql);
+    void add_dependency(soci::session& sql, std::int64_t task_id, std::int64_t depends_on_id, std::int64_t at_ms);
+    bool remove_dependency(soci::session& sql, std::int64_t task_id, std::int64_t depends_on_id);  // false: absent
+    // Whether `from` is `to` or depends on it, directly or through other tasks.
+    bool depends_transitively(soci::session& sql, std::int64_t from, std::int64_t to);
+    std::int64_t count_dependents(soci::session& sql, std::int64_t id);
 
     void insert_comment(soci::session& sql, Comment& comment);  // sets id
     std::vector<Comment> comments(soci::session& sql, std::int64_t task_id, int page, int per_page);

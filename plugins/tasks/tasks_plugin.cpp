@@ -2,6 +2,7 @@
 // TaskService, SQL in TaskStore.
 #include "task_routes.hpp"
 #include "task_service.hpp"
+#include "template_routes.hpp"
 
 #include <tasklane/sdk/sdk.hpp>
 
@@ -15,7 +16,7 @@ using sdk::ConfigType;
 class TasksPlugin : public sdk::Plugin {
 public:
     sdk::PluginInfo info() const override {
-        return {.name = "tasks", .version = "0.1.0", .description = "Tasks, workflow, activity history",
+        return {.name = "tasks", .version = "0.1.0", .description = "Tasks, workflow, dependencies, templates, search, activity history",
                 .requires_plugins = {"auth"}};
     }
 
@@ -38,19 +39,26 @@ public:
     std::vector<sdk::Migration> migrations(sdk::Dialect dialect) const override { return tasks_migrations(dialect); }
 
     void start(sdk::Host& host) override {
-        service_ = std::make_unique<TaskService>(host.database(), Workflow::from_config(host.config()["workflow"]), [] {
+        const Clock clock = [] {
             return std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                 .count();
-        });
+        };
+        service_ = std::make_unique<TaskService>(host.database(), Workflow::from_config(host.config()["workflow"]), clock);
+        templates_ = std::make_unique<TemplateService>(host.database(), clock);
         register_task_routes(host.routes(), *service_);
+        register_template_routes(host.routes(), *templates_, *service_);
         host.set_meta("workflow", service_->workflow().to_json());
     }
 
-    void stop() override { service_.reset(); }
+    void stop() override {
+        templates_.reset();
+        service_.reset();
+    }
 
 private:
     std::unique_ptr<TaskService> service_;
+    std::unique_ptr<TemplateService> templates_;
 };
 
 }  // namespace tasklane::tasks

@@ -1,0 +1,33 @@
+#include "field_checks.hpp"
+
+#include <algorithm>
+
+namespace tasklane::tasks {
+
+std::size_t utf8_length(const std::string& text) {
+    std::size_t n = 0;
+    for (unsigned char c : text) {
+        n += (c & 0xC0) != 0x80 ? 1 : 0;
+    }
+    return n;
+}
+
+std::string trim(const std::string& text) {
+    const auto b = text.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) {
+        return "";
+    }
+    return text.substr(b, text.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+bool valid_tag(const std::string& tag) {
+    if (tag.empty() || tag.size() > 50) {
+        return false;
+    }
+    return std::all_of(tag.begin(), tag.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+               c == '.' || c == ':';
+    });
+}
+
+}  // namespace tasklane::tasks
