@@ -27,7 +27,7 @@ AuthService::AuthService(sdk::Database& database, PasswordHasher& hasher, JwtCod
       codec_(codec),
       settings_(settings),
       clock_(std::move(clock)),
-      store_(database.dialect() == sdk::Dialect::Postgresql),
+      store_(database),
       by_address_(settings.max_failures_per_address, settings.failure_window),
       by_account_(settings.max_failures_per_account, settings.failure_window) {}
 

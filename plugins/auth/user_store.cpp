@@ -156,20 +156,25 @@ std::int64_t UserStore::count_active_admins(soci::session& sql) {
 }
 
 std::optional<CallerState> UserStore::caller_state(soci::session& sql, std::int64_t user_id, const std::string& jti) {
-    CallerState state;
-    int active = 0;
-    long long revoked = 0;
-    long long id = user_id;
-    std::string token_id = jti;
-    sql << "SELECT username, role, is_active, (SELECT COUNT(*) FROM revoked_access_tokens WHERE jti = :jti) "
-           "FROM users WHERE id = :id",
-        soci::use(token_id), soci::use(id), soci::into(state.username), soci::into(state.role), soci::into(active),
-        soci::into(revoked);
-    if (!sql.got_data()) {
-        return std::nullopt;
-    }
-    state.is_active = active != 0;
-    state.token_revoked = revoked > 0;
+    // Every authenticated request runs this: a cached prepared statement.
+    struct CallerRow {
+        std::string username, role;
+        int active = 0;
+        long long revoked = 0;
+        void bind(soci::statement& st) {
+            st.exchange(soci::into(username));
+            st.exchange(soci::into(role));
+            st.exchange(soci::into(active));
+            st.exchange(soci::into(revoked));
+        }
+    };
+    sdk::Query q;
+    q.text = "SELECT username, role, is_active, (SELECT COUNT(*) FROM revoked_access_tokens WHERE jti = " +
+             q.param(jti) + ") FROM users WHERE id = " + q.param(static_cast<long long>(user_id));
+    std::optional<CallerState> state;
+    q.run<CallerRow>(db_, sql, [&](const CallerRow& row) {
+        state = CallerState{row.username, row.role, row.active != 0, row.revoked > 0};
+    });
     return state;
 }
 

@@ -4,6 +4,9 @@
 // the session (and so in the transaction) the caller gives it.
 #include "user.hpp"
 
+#include <tasklane/sdk/database.hpp>
+#include <tasklane/sdk/query.hpp>
+
 #include <soci/soci.h>
 
 #include <optional>
@@ -45,7 +48,9 @@ struct UserPage {
 
 class UserStore {
 public:
-    explicit UserStore(bool row_locks) : row_locks_(row_locks) {}
+    // Row locks on PostgreSQL; the per-request caller lookup is prepared once
+    // per pooled session of `db` (sdk::Query).
+    explicit UserStore(sdk::Database& db) : db_(db), row_locks_(db.dialect() == sdk::Dialect::Postgresql) {}
 
     std::optional<User> find_by_id(soci::session& sql, std::int64_t id);
     // By username or email, case-insensitively.
@@ -74,6 +79,7 @@ public:
     void purge_expired(soci::session& sql, std::int64_t now_ms);
 
 private:
+    sdk::Database& db_;
     bool row_locks_;
 };
 

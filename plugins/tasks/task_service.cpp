@@ -74,7 +74,7 @@ void erase_id(std::vector<std::int64_t>& ids, std::int64_t id) {
 Viewer viewer_of(const sdk::Caller& caller) { return {caller.user_id, caller.is_admin()}; }
 
 TaskService::TaskService(sdk::Database& database, Workflow workflow, Clock clock)
-    : database_(database), workflow_(std::move(workflow)), clock_(std::move(clock)), store_(database.dialect()) {}
+    : database_(database), workflow_(std::move(workflow)), clock_(std::move(clock)), store_(database) {}
 
 void TaskService::apply(soci::session& sql, const Viewer& parent_viewer, Task& task, const nlohmann::json& body,
                         bool creating) {

@@ -114,50 +114,12 @@ struct TaskRow {
     }
 };
 
-// A statement whose placeholders are decided at run time (filters): values
-// live in deques so their addresses stay valid while SOCI holds them.
-class DynamicQuery {
-public:
-    std::string text;
-
-    std::string param(long long value) {
-        ints_.push_back(value);
-        const auto name = "p" + std::to_string(count_++);
-        binders_.push_back([this, v = &ints_.back(), name](soci::statement& st) { st.exchange(soci::use(*v, name)); });
-        return ":" + name;
-    }
-    std::string param(const std::string& value) {
-        strings_.push_back(value);
-        const auto name = "p" + std::to_string(count_++);
-        binders_.push_back(
-            [this, v = &strings_.back(), name](soci::statement& st) { st.exchange(soci::use(*v, name)); });
-        return ":" + name;
-    }
-    // Runs the query; `bind_into` adds the into() targets first.
-    void run(soci::session& sql, const std::function<void(soci::statement&)>& bind_into,
-             const std::function<void()>& on_row) {
-        soci::statement st(sql);
-        bind_into(st);
-        for (auto& b : binders_) {
-            b(st);
-        }
-        st.alloc();
-        st.prepare(text);
-        st.define_and_bind();
-        st.execute(false);
-        while (st.fetch()) {
-            on_row();
-        }
-    }
-
-private:
-    std::deque<long long> ints_;
-    std::deque<std::string> strings_;
-    std::vector<std::function<void(soci::statement&)>> binders_;
-    int count_ = 0;
+struct CountRow {
+    long long n = 0;
+    void bind(soci::statement& st) { st.exchange(soci::into(n)); }
 };
 
-std::string visibility(DynamicQuery& q, const Viewer& viewer) {
+std::string visibility(sdk::Query& q, const Viewer& viewer) {
     if (viewer.is_admin) {
         return "1 = 1";
     }
@@ -240,13 +202,12 @@ void TaskStore::write_tags(soci::session& sql, const Task& task) {
 }
 
 std::optional<Task> TaskStore::find(soci::session& sql, std::int64_t id, const Viewer& viewer) {
-    DynamicQuery q;
+    sdk::Query q;
     const auto vis = visibility(q, viewer);
     q.text = "SELECT " + task_columns(dialect_) + " FROM tasks t WHERE t.id = " + q.param(static_cast<long long>(id)) +
              " AND " + vis;
-    TaskRow row;
     std::optional<Task> out;
-    q.run(sql, [&](soci::statement& st) { row.bind(st); }, [&] { out = row.to_task(); });
+    q.run<TaskRow>(db_, sql, [&](const TaskRow& row) { out = row.to_task(); });
     return out;
 }
 
@@ -261,7 +222,7 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
     const bool sqlite = dialect_ == sdk::Dialect::Sqlite;
     // FROM ... WHERE ... with the query's parameters; `relevance` gets the
     // ORDER BY expression of the search rank.
-    auto build = [&](DynamicQuery& q, std::string& relevance) {
+    auto build = [&](sdk::Query& q, std::string& relevance) {
         std::string from = " FROM tasks t";
         std::string where = " WHERE " + visibility(q, viewer);
         if (!words.empty() && sqlite) {
@@ -301,21 +262,18 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
     };
     TaskPage page;
     {
-        DynamicQuery q;
+        sdk::Query q;
         std::string unused;
         q.text = "SELECT COUNT(*)" + build(q, unused);
-        long long total = 0;
-        q.run(sql, [&](soci::statement& st) { st.exchange(soci::into(total)); }, [] {});
-        page.total = total;
+        q.run<CountRow>(db_, sql, [&](const CountRow& row) { page.total = row.n; });
     }
-    DynamicQuery q;
+    sdk::Query q;
     std::string relevance;
     const auto from_where = build(q, relevance);
     q.text = "SELECT " + task_columns(dialect_) + from_where + " ORDER BY " + order_by(f.sort, relevance) + " LIMIT " +
              q.param(static_cast<long long>(f.per_page)) + " OFFSET " +
              q.param(static_cast<long long>((f.page - 1) * f.per_page));
-    TaskRow row;
-    q.run(sql, [&](soci::statement& st) { row.bind(st); }, [&] { page.items.push_back(row.to_task()); });
+    q.run<TaskRow>(db_, sql, [&](const TaskRow& row) { page.items.push_back(row.to_task()); });
     return page;
 }
 

@@ -6,6 +6,7 @@
 #include "task.hpp"
 
 #include <tasklane/sdk/database.hpp>
+#include <tasklane/sdk/query.hpp>
 
 #include <soci/soci.h>
 
@@ -48,7 +49,8 @@ struct Activity {
 
 class TaskStore {
 public:
-    explicit TaskStore(sdk::Dialect dialect) : dialect_(dialect) {}
+    // Hot reads are prepared once per pooled session of `db` (sdk::Query).
+    explicit TaskStore(sdk::Database& db) : db_(db), dialect_(db.dialect()) {}
 
     void insert(soci::session& sql, Task& task);  // sets id
     std::optional<Task> find(soci::session& sql, std::int64_t id, const Viewer& viewer);
@@ -88,6 +90,7 @@ public:
 
 private:
     void write_tags(soci::session& sql, const Task& task);
+    sdk::Database& db_;
     sdk::Dialect dialect_;
 };
 

@@ -236,6 +236,9 @@ void App::stop() {
         }
     }
     s.started.clear();
+    if (s.pool) {
+        s.pool->clear_statements();  // their destructors live in the plugins' libraries
+    }
     s.log->info("stopped");
 }
 

@@ -17,7 +17,24 @@ SessionPool::SessionPool(DatabaseUrl url, std::size_t size, std::chrono::millise
     }
 }
 
-SessionPool::~SessionPool() = default;
+SessionPool::~SessionPool() { clear_statements(); }
+
+sdk::StatementCache* SessionPool::statements_of(soci::session& sql) {
+    std::lock_guard lock(mutex_);
+    for (auto& slot : slots_) {
+        if (slot.session.get() == &sql) {
+            return &slot.statements;
+        }
+    }
+    return nullptr;
+}
+
+void SessionPool::clear_statements() {
+    std::lock_guard lock(mutex_);
+    for (auto& slot : slots_) {
+        slot.statements.clear();
+    }
+}
 
 std::unique_ptr<SessionPool::Lease> SessionPool::acquire() {
     std::size_t index = 0;
@@ -78,12 +95,14 @@ void SessionPool::ensure_connected(Slot& slot) {
         if (url_.dialect == sdk::Dialect::Postgresql) {
             auto* backend = static_cast<soci::postgresql_session_backend*>(slot.session->get_backend());
             if (slot.suspect || PQstatus(backend->conn_) != CONNECTION_OK) {
+                slot.statements.clear();  // prepared statements die with the connection
                 slot.session->reconnect();
                 configure(*slot.session);
             }
         }
         slot.suspect = false;
     } catch (const std::exception& e) {
+        slot.statements.clear();
         slot.session.reset();
         throw DatabaseUnavailable(std::string("database unreachable: ") + e.what());
     }

@@ -46,10 +46,15 @@ public:
     const DatabaseUrl& url() const { return url_; }
     std::size_t size() const { return slots_.size(); }
     std::size_t in_use() const;
+    // The statement cache of one of this pool's sessions; nullptr for others.
+    sdk::StatementCache* statements_of(soci::session& sql);
+    // Drops every cached statement (before plugins that made them unload).
+    void clear_statements();
 
 private:
     struct Slot {
         std::unique_ptr<soci::session> session;
+        sdk::StatementCache statements;  // prepared on `session`: cleared before it reconnects or closes
         bool busy = false;
         bool suspect = false;
     };

@@ -17,6 +17,7 @@ public:
     sdk::Dialect dialect() const override { return pool_.url().dialect; }
     std::unique_ptr<sdk::DbSession> session() override;
     std::unique_ptr<sdk::Transaction> begin() override;
+    sdk::StatementCache* statements(soci::session& sql) override { return pool_.statements_of(sql); }
     SessionPool& pool() { return pool_; }
 
 private:

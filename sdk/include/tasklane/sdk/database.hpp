@@ -13,8 +13,10 @@
 
 #include <soci/soci.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace tasklane::sdk {
@@ -46,12 +48,49 @@ public:
     virtual void commit() = 0;
 };
 
+// Prepared statements kept with one pooled session (see query.hpp), dropped
+// when the session reconnects and before plugins are unloaded. Only the
+// thread holding the session's lease touches it.
+class StatementCache {
+public:
+    StatementCache() = default;
+    StatementCache(const StatementCache&) = delete;
+    StatementCache& operator=(const StatementCache&) = delete;
+
+    // The entry under `key`, made by make() (a std::unique_ptr<Entry>) the first time.
+    template <typename Entry, typename Make>
+    Entry& get(const std::string& key, Make&& make) {
+        auto it = entries_.find(key);
+        if (it == entries_.end()) {
+            if (entries_.size() >= kMaxEntries) {
+                entries_.clear();  // a bound on run-time built texts; hot ones come back at once
+            }
+            std::unique_ptr<Entry> made = make();
+            Holder holder(made.get(), [](void* p) { delete static_cast<Entry*>(p); });
+            made.release();
+            it = entries_.emplace(key, std::move(holder)).first;
+        }
+        return *static_cast<Entry*>(it->second.get());
+    }
+    void erase(const std::string& key) { entries_.erase(key); }
+    void clear() { entries_.clear(); }
+    std::size_t size() const { return entries_.size(); }
+
+private:
+    static constexpr std::size_t kMaxEntries = 256;
+    using Holder = std::unique_ptr<void, void (*)(void*)>;
+    std::unordered_map<std::string, Holder> entries_;
+};
+
 class TASKLANE_SDK_VISIBLE Database {
 public:
     virtual ~Database() = default;
     virtual Dialect dialect() const = 0;
     virtual std::unique_ptr<DbSession> session() = 0;
     virtual std::unique_ptr<Transaction> begin() = 0;
+    // The statement cache of `sql` when it is a session (or transaction) this
+    // database leased out; nullptr for any other session.
+    virtual StatementCache* statements(soci::session& sql) = 0;
 };
 
 }  // namespace tasklane::sdk

@@ -7,4 +7,5 @@
 #include "host.hpp"
 #include "http.hpp"
 #include "plugin.hpp"
+#include "query.hpp"
 #include "version.hpp"

@@ -7,7 +7,7 @@
 
 namespace tasklane::sdk {
 
-inline constexpr std::uint32_t kApiVersion = 1;
+inline constexpr std::uint32_t kApiVersion = 2;  // 2: Database::statements (prepared statement cache)
 
 // What a plugin exports next to its factory. `struct_size` lets a future host
 // read an older, smaller handshake safely.
