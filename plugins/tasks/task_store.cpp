@@ -149,55 +149,55 @@ std::string order_by(const std::string& sort, const std::string& relevance) {
     return column + (desc ? " DESC" : "") + ", t.id" + (desc ? " DESC" : "");
 }
 
-// The write side of the mapping: named lvalues (SOCI must not bind
-// temporaries) and NULL indicators for the optional columns.
-struct TaskParams {
-    long long creator, due, assignee, parent, created, updated, completed, version;
-    std::string recurrence;
-    soci::indicator due_i, assignee_i, parent_i, recurrence_i, completed_i;
+// The write side of the mapping: the columns a change writes, and their
+// values from a Task as parameters of `q` (in the same order).
+const std::vector<std::string> kWrittenColumns = {"title",      "description", "status",     "priority",
+                                                  "due_date",   "assignee_id", "parent_id",  "recurrence",
+                                                  "updated_at", "completed_at"};
 
-    explicit TaskParams(const Task& t)
-        : creator(t.creator_id),
-          due(t.due_date.value_or(0)),
-          assignee(t.assignee_id.value_or(0)),
-          parent(t.parent_id.value_or(0)),
-          created(t.created_at),
-          updated(t.updated_at),
-          completed(t.completed_at.value_or(0)),
-          version(t.version),
-          recurrence(t.recurrence.value_or("")),
-          due_i(indicator(t.due_date.has_value())),
-          assignee_i(indicator(t.assignee_id.has_value())),
-          parent_i(indicator(t.parent_id.has_value())),
-          recurrence_i(indicator(t.recurrence.has_value())),
-          completed_i(indicator(t.completed_at.has_value())) {}
+std::optional<long long> nullable(const std::optional<std::int64_t>& v) {
+    return v ? std::optional<long long>(*v) : std::nullopt;
+}
 
-    static soci::indicator indicator(bool present) { return present ? soci::i_ok : soci::i_null; }
+std::vector<std::string> written_values(sdk::Query& q, const Task& t) {
+    return {q.param(t.title),          q.param(t.description),           q.param(t.status),
+            q.param(t.priority),       q.param(nullable(t.due_date)),     q.param(nullable(t.assignee_id)),
+            q.param(nullable(t.parent_id)), q.param(t.recurrence),        q.param(static_cast<long long>(t.updated_at)),
+            q.param(nullable(t.completed_at))};
+}
+
+struct IdRow {
+    long long id = 0;
+    void bind(soci::statement& st) { st.exchange(soci::into(id)); }
 };
 
 }  // namespace
 
 void TaskStore::insert(soci::session& sql, Task& task) {
-    long long id = 0;
-    TaskParams p(task);
-    sql << "INSERT INTO tasks (title, description, status, priority, due_date, creator_id, assignee_id, parent_id, "
-           "recurrence, created_at, updated_at, completed_at, version) VALUES (:title, :description, :status, "
-           ":priority, :due, :creator, :assignee, :parent, :recurrence, :created, :updated, :completed, :version) "
-           "RETURNING id",
-        soci::use(task.title), soci::use(task.description), soci::use(task.status), soci::use(task.priority),
-        soci::use(p.due, p.due_i), soci::use(p.creator), soci::use(p.assignee, p.assignee_i),
-        soci::use(p.parent, p.parent_i), soci::use(p.recurrence, p.recurrence_i), soci::use(p.created),
-        soci::use(p.updated), soci::use(p.completed, p.completed_i), soci::use(p.version), soci::into(id);
-    task.id = id;
+    sdk::Query q;
+    const auto values = written_values(q, task);
+    std::string columns, placeholders;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        columns += kWrittenColumns[i] + ", ";
+        placeholders += values[i] + ", ";
+    }
+    q.text = "INSERT INTO tasks (" + columns + "creator_id, created_at, version) VALUES (" + placeholders +
+             q.param(static_cast<long long>(task.creator_id)) + ", " +
+             q.param(static_cast<long long>(task.created_at)) + ", " + q.param(static_cast<long long>(task.version)) +
+             ") RETURNING id";
+    q.run<IdRow>(db_, sql, [&](const IdRow& row) { task.id = row.id; });
     write_tags(sql, task);
 }
 
 void TaskStore::write_tags(soci::session& sql, const Task& task) {
-    long long id = task.id;
-    sql << "DELETE FROM task_tags WHERE task_id = :id", soci::use(id);
+    sdk::Query clear;
+    clear.text = "DELETE FROM task_tags WHERE task_id = " + clear.param(static_cast<long long>(task.id));
+    clear.execute(db_, sql);
     for (const auto& tag : task.tags) {
-        std::string value = tag;
-        sql << "INSERT INTO task_tags (task_id, tag) VALUES (:id, :tag)", soci::use(id), soci::use(value);
+        sdk::Query add;
+        add.text = "INSERT INTO task_tags (task_id, tag) VALUES (" + add.param(static_cast<long long>(task.id)) + ", " +
+                   add.param(tag) + ")";
+        add.execute(db_, sql);
     }
 }
 
@@ -278,24 +278,19 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
 }
 
 bool TaskStore::update_if_version(soci::session& sql, Task& task, std::int64_t expected_version) {
-    long long id = task.id;
-    long long expected = expected_version;
-    long long next = expected_version + 1;
-    TaskParams p(task);
-    soci::statement st =
-        (sql.prepare << "UPDATE tasks SET title = :title, description = :description, status = :status, "
-                        "priority = :priority, due_date = :due, assignee_id = :assignee, parent_id = :parent, "
-                        "recurrence = :recurrence, updated_at = :updated, completed_at = :completed, version = :next "
-                        "WHERE id = :id AND version = :expected",
-         soci::use(task.title), soci::use(task.description), soci::use(task.status), soci::use(task.priority),
-         soci::use(p.due, p.due_i), soci::use(p.assignee, p.assignee_i), soci::use(p.parent, p.parent_i),
-         soci::use(p.recurrence, p.recurrence_i), soci::use(p.updated), soci::use(p.completed, p.completed_i),
-         soci::use(next), soci::use(id), soci::use(expected));
-    st.execute(true);
-    if (st.get_affected_rows() != 1) {
+    sdk::Query q;
+    const auto values = written_values(q, task);
+    std::string assignments;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        assignments += kWrittenColumns[i] + " = " + values[i] + ", ";
+    }
+    q.text = "UPDATE tasks SET " + assignments + "version = " + q.param(static_cast<long long>(expected_version + 1)) +
+             " WHERE id = " + q.param(static_cast<long long>(task.id)) +
+             " AND version = " + q.param(static_cast<long long>(expected_version));
+    if (q.execute(db_, sql) != 1) {
         return false;
     }
-    task.version = next;
+    task.version = expected_version + 1;
     write_tags(sql, task);
     return true;
 }
@@ -431,19 +426,13 @@ std::int64_t TaskStore::count_comments(soci::session& sql, std::int64_t task_id)
 void TaskStore::add_activity(soci::session& sql, std::int64_t task_id, const sdk::Actor& actor,
                              const std::string& action, const std::optional<std::string>& field,
                              const nlohmann::json& old_value, const nlohmann::json& new_value, std::int64_t at_ms) {
-    long long id = task_id;
-    long long at = at_ms;
-    std::string actor_type = actor.type;
-    std::string actor_id = actor.id.dump();
-    std::string act = action;
-    std::string field_name = field.value_or("");
-    soci::indicator field_i = field ? soci::i_ok : soci::i_null;
-    std::string old_text = old_value.dump();
-    std::string new_text = new_value.dump();
-    sql << "INSERT INTO task_activity (task_id, actor_type, actor_id, action, field, old_value, new_value, created_at) "
-           "VALUES (:t, :at, :ai, :a, :f, :o, :n, :c)",
-        soci::use(id), soci::use(actor_type), soci::use(actor_id), soci::use(act), soci::use(field_name, field_i),
-        soci::use(old_text), soci::use(new_text), soci::use(at);
+    sdk::Query q;
+    q.text = "INSERT INTO task_activity (task_id, actor_type, actor_id, action, field, old_value, new_value, "
+             "created_at) VALUES (" +
+             q.param(static_cast<long long>(task_id)) + ", " + q.param(actor.type) + ", " + q.param(actor.id.dump()) +
+             ", " + q.param(action) + ", " + q.param(field) + ", " + q.param(old_value.dump()) + ", " +
+             q.param(new_value.dump()) + ", " + q.param(static_cast<long long>(at_ms)) + ")";
+    q.execute(db_, sql);
 }
 
 std::vector<Activity> TaskStore::activity(soci::session& sql, std::int64_t task_id) {

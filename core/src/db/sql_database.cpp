@@ -1,5 +1,7 @@
 #include "sql_database.hpp"
 
+#include <tasklane/sdk/query.hpp>
+
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 
@@ -36,11 +38,19 @@ void run_sql_script(soci::session& sql, sdk::Dialect dialect, const std::string&
 
 namespace {
 
+struct EventId {
+    long long id = 0;
+    void bind(soci::statement& st) { st.exchange(soci::into(id)); }
+};
+
 class SqlTransaction : public sdk::Transaction {
 public:
-    SqlTransaction(std::unique_ptr<SessionPool::Lease> lease, sdk::Dialect dialect,
+    SqlTransaction(std::unique_ptr<SessionPool::Lease> lease, sdk::Database& database,
                    const std::function<void()>& on_commit_with_events)
-        : lease_(std::move(lease)), dialect_(dialect), on_commit_with_events_(on_commit_with_events) {
+        : lease_(std::move(lease)),
+          database_(database),
+          dialect_(database.dialect()),
+          on_commit_with_events_(on_commit_with_events) {
         // SQLite: take the write lock up front; a deferred transaction that
         // upgrades later can deadlock against another writer despite busy_timeout.
         lease_->sql() << (dialect_ == sdk::Dialect::Sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
@@ -60,28 +70,23 @@ public:
 
     std::int64_t publish(const std::string& type, const sdk::Actor& actor, const nlohmann::json& data) override {
         auto& sql = lease_->sql();
-        std::string event_type = type;
-        std::string actor_type = actor.type;
-        std::string actor_id = actor.id.dump();
-        std::string payload = data.dump();
-        std::int64_t occurred_at = now_epoch_ms();
-        std::int64_t id = 0;
         if (dialect_ == sdk::Dialect::Postgresql) {
             // Event ids must become visible in id order or the dispatcher could
             // pass an id whose transaction commits later. This lock serialises
             // event-writing transactions from here to commit, so publish last.
-            sql << "SELECT pg_advisory_xact_lock(7170001)";
-            sql << "INSERT INTO events (type, occurred_at, actor_type, actor_id, data) "
-                   "VALUES (:type, :occurred_at, :actor_type, :actor_id, CAST(:data AS jsonb)) RETURNING id",
-                soci::use(event_type), soci::use(occurred_at), soci::use(actor_type), soci::use(actor_id),
-                soci::use(payload), soci::into(id);
-        } else {
-            sql << "INSERT INTO events (type, occurred_at, actor_type, actor_id, data) "
-                   "VALUES (:type, :occurred_at, :actor_type, :actor_id, :data)",
-                soci::use(event_type), soci::use(occurred_at), soci::use(actor_type), soci::use(actor_id),
-                soci::use(payload);
-            sql << "SELECT last_insert_rowid()", soci::into(id);
+            sdk::Query lock;
+            lock.text = "SELECT pg_advisory_xact_lock(7170001)";
+            lock.execute(database_, sql);
         }
+        sdk::Query insert;
+        insert.text = "INSERT INTO events (type, occurred_at, actor_type, actor_id, data) VALUES (" +
+                      insert.param(type) + ", " + insert.param(static_cast<long long>(now_epoch_ms())) + ", " +
+                      insert.param(actor.type) + ", " + insert.param(actor.id.dump()) + ", " +
+                      (dialect_ == sdk::Dialect::Postgresql ? "CAST(" + insert.param(data.dump()) + " AS jsonb)"
+                                                            : insert.param(data.dump())) +
+                      ") RETURNING id";
+        std::int64_t id = 0;
+        insert.run<EventId>(database_, sql, [&](const EventId& row) { id = row.id; });
         published_ = true;
         return id;
     }
@@ -96,6 +101,7 @@ public:
 
 private:
     std::unique_ptr<SessionPool::Lease> lease_;
+    sdk::Database& database_;
     sdk::Dialect dialect_;
     const std::function<void()>& on_commit_with_events_;
     bool done_ = false;
@@ -110,7 +116,7 @@ SqlDatabase::SqlDatabase(SessionPool& pool, std::function<void()> on_commit_with
 std::unique_ptr<sdk::DbSession> SqlDatabase::session() { return pool_.acquire(); }
 
 std::unique_ptr<sdk::Transaction> SqlDatabase::begin() {
-    return std::make_unique<SqlTransaction>(pool_.acquire(), dialect(), on_commit_with_events_);
+    return std::make_unique<SqlTransaction>(pool_.acquire(), *this, on_commit_with_events_);
 }
 
 }  // namespace tasklane::core

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <typeinfo>
 #include <vector>
@@ -31,15 +32,16 @@ class Query {
 public:
     std::string text;
 
-    std::string param(long long value) {
-        ints_.push_back(value);
-        kinds_.push_back(Kind::Int);
-        return ":p" + std::to_string(kinds_.size() - 1);
+    // Each returns the placeholder to put in the text.
+    std::string param(long long value) { return add(Kind::Int, value, {}, true); }
+    std::string param(const std::string& value) { return add(Kind::Text, 0, value, true); }
+    std::string param(const char* value) { return param(std::string(value)); }
+    // NULL when empty.
+    std::string param(const std::optional<long long>& value) {
+        return add(Kind::Int, value.value_or(0), {}, value.has_value());
     }
-    std::string param(const std::string& value) {
-        strings_.push_back(value);
-        kinds_.push_back(Kind::Text);
-        return ":p" + std::to_string(kinds_.size() - 1);
+    std::string param(const std::optional<std::string>& value) {
+        return add(Kind::Text, 0, value.value_or(""), value.has_value());
     }
 
     // Runs a query that returns rows; on_row(const Row&) for each.
@@ -75,19 +77,23 @@ private:
         Row row;
         std::deque<long long> ints;
         std::deque<std::string> strings;
+        std::deque<soci::indicator> indicators;  // one per parameter
         soci::statement st;
 
         Prepared(soci::session& sql, const Query& q, bool repeatable)
-            : ints(q.ints_.begin(), q.ints_.end()), strings(q.strings_.begin(), q.strings_.end()), st(sql) {
+            : ints(q.ints_.begin(), q.ints_.end()),
+              strings(q.strings_.begin(), q.strings_.end()),
+              indicators(q.indicators_.begin(), q.indicators_.end()),
+              st(sql) {
             row.bind(st);
             auto next_int = ints.begin();
             auto next_string = strings.begin();
             for (std::size_t i = 0; i < q.kinds_.size(); ++i) {
                 const auto name = "p" + std::to_string(i);
                 if (q.kinds_[i] == Kind::Int) {
-                    st.exchange(soci::use(*next_int++, name));
+                    st.exchange(soci::use(*next_int++, indicators[i], name));
                 } else {
-                    st.exchange(soci::use(*next_string++, name));
+                    st.exchange(soci::use(*next_string++, indicators[i], name));
                 }
             }
             st.alloc();
@@ -97,6 +103,7 @@ private:
         void rebind(const Query& q) {
             std::copy(q.ints_.begin(), q.ints_.end(), ints.begin());
             std::copy(q.strings_.begin(), q.strings_.end(), strings.begin());
+            std::copy(q.indicators_.begin(), q.indicators_.end(), indicators.begin());
         }
     };
 
@@ -120,9 +127,21 @@ private:
         }
     }
 
+    std::string add(Kind kind, long long number, std::string text, bool present) {
+        if (kind == Kind::Int) {
+            ints_.push_back(number);
+        } else {
+            strings_.push_back(std::move(text));
+        }
+        kinds_.push_back(kind);
+        indicators_.push_back(present ? soci::i_ok : soci::i_null);
+        return ":p" + std::to_string(kinds_.size() - 1);
+    }
+
     std::vector<Kind> kinds_;
     std::vector<long long> ints_;
     std::vector<std::string> strings_;
+    std::vector<soci::indicator> indicators_;
 };
 
 }  // namespace tasklane::sdk
