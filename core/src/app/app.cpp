@@ -2,6 +2,7 @@
 
 #include "../db/sql_database.hpp"
 #include "../events/dispatcher.hpp"
+#include "../jobs/job_routes.hpp"
 #include "../http/http_server.hpp"
 #include "health_routes.hpp"
 #include "logging.hpp"
@@ -47,6 +48,27 @@ std::vector<ComponentMigrations> all_migrations(const Configuration& configurati
     return all;
 }
 
+JobQueueOptions job_options(const nlohmann::json& section) {
+    JobQueueOptions o;
+    o.workers = section["workers"].get<int>();
+    o.poll_interval = std::chrono::milliseconds(section["poll_interval"].get<long long>());
+    o.lease = std::chrono::milliseconds(section["lease"].get<long long>());
+    o.max_attempts = section["max_attempts"].get<int>();
+    o.backoff_base = std::chrono::milliseconds(section["backoff_base"].get<long long>());
+    o.backoff_max = std::chrono::milliseconds(section["backoff_max"].get<long long>());
+    o.retention = std::chrono::milliseconds(section["retention"].get<long long>());
+    if (o.workers < 0 || o.workers > 64) {
+        throw std::runtime_error("jobs.workers must be from 0 to 64");
+    }
+    if (o.max_attempts < 1 || o.max_attempts > 100) {
+        throw std::runtime_error("jobs.max_attempts must be from 1 to 100");
+    }
+    if (o.lease.count() < 1000) {
+        throw std::runtime_error("jobs.lease must be at least 1s");
+    }
+    return o;
+}
+
 struct App::Impl {
     // Declared first so it is destroyed last: routes and subscriptions hold
     // code from the plugin libraries.
@@ -56,6 +78,7 @@ struct App::Impl {
     std::unique_ptr<SessionPool> pool;
     std::unique_ptr<Dispatcher> dispatcher;
     std::unique_ptr<SqlDatabase> database;
+    std::unique_ptr<JobQueue> jobs;
     std::unique_ptr<HttpPipeline> pipeline;
     std::unique_ptr<HttpServer> server;
     std::vector<std::unique_ptr<PluginHost>> hosts;
@@ -114,6 +137,7 @@ App::~App() {
     impl_->server.reset();
     impl_->pipeline.reset();
     impl_->dispatcher.reset();
+    impl_->jobs.reset();
     impl_->hosts.clear();
 }
 
@@ -154,6 +178,7 @@ void App::start() {
     dopts.retention = std::chrono::milliseconds(cfg["events"]["retention"].get<long long>());
     s.dispatcher = std::make_unique<Dispatcher>(*s.pool, dopts, make_logger("events"));
     s.database = std::make_unique<SqlDatabase>(*s.pool, [d = s.dispatcher.get()] { d->wake(); });
+    s.jobs = std::make_unique<JobQueue>(*s.database, job_options(cfg["jobs"]), make_logger("jobs"));
 
     HttpLimits limits;
     limits.max_body_bytes = cfg["server"]["max_body_bytes"].get<std::size_t>();
@@ -162,6 +187,7 @@ void App::start() {
     HealthSources sources;
     sources.pool = s.pool.get();
     sources.dispatcher = s.dispatcher.get();
+    sources.jobs = s.jobs.get();
     sources.migrations = [this] { return all_migrations(impl_->configuration); };
     for (const auto& p : s.configuration.plugins) {
         sources.plugins.emplace_back(p.info.name, p.info.version);
@@ -179,12 +205,13 @@ void App::start() {
                      .tags = {"operations"}},
                     [&meta = s.meta](const sdk::Request&) { return sdk::Response::json(200, meta); });
     register_core_metrics(s.metrics, sources);
+    register_job_routes(*s.pipeline, *s.jobs);
 
     for (auto& p : s.configuration.plugins) {
         const auto& schema_name = p.plugin->config_schema().name;
         nlohmann::json section = schema_name.empty() ? nlohmann::json::object() : cfg.value(schema_name, nlohmann::json::object());
         s.hosts.push_back(std::make_unique<PluginHost>(p.info.name, *s.pipeline, *s.dispatcher, *s.database,
-                                                       std::move(section), make_logger(p.info.name), s.meta));
+                                                       *s.jobs, std::move(section), make_logger(p.info.name), s.meta));
         try {
             p.plugin->start(*s.hosts.back());
         } catch (const std::exception& e) {
@@ -195,6 +222,7 @@ void App::start() {
     }
     s.plugins_started = true;
     s.dispatcher->start();
+    s.jobs->start();
 
     HttpServerOptions hopts;
     hopts.host = cfg["server"]["host"].get<std::string>();
@@ -227,6 +255,9 @@ void App::stop() {
     if (s.dispatcher) {
         const auto deadline = s.configuration.settings["server"]["shutdown_timeout"].get<long long>();
         s.dispatcher->stop(std::chrono::milliseconds(deadline));
+    }
+    if (s.jobs) {
+        s.jobs->stop();  // running jobs finish and are marked first
     }
     for (auto it = s.started.rbegin(); it != s.started.rend(); ++it) {
         try {

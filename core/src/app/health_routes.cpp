@@ -59,6 +59,13 @@ nlohmann::json readiness(const HealthSources& s, bool& ready) {
         components["events"] = {{"status", "ok"}, {"last_event_id", st.last_seen_id}, {"delivered", st.delivered},
                                 {"handler_errors", st.handler_errors}};
     }
+    if (s.jobs) {
+        try {
+            components["jobs"] = {{"status", "ok"}, {"counts", s.jobs->counts_by_status()}, {"lag_ms", s.jobs->lag_ms()}};
+        } catch (const std::exception& e) {
+            components["jobs"] = {{"status", "unknown"}, {"error", e.what()}};
+        }
+    }
     if (!s.data_dir.empty()) {
         struct statvfs fs {};
         if (statvfs(s.data_dir.c_str(), &fs) == 0) {
@@ -155,6 +162,9 @@ void register_core_metrics(Metrics& metrics, HealthSources sources) {
                   static_cast<double>(st.last_seen_id));
         }
         gauge(out, "plugins_loaded", "Plugins loaded.", "gauge", static_cast<double>(sources.plugins.size()));
+        if (sources.jobs) {
+            render_job_metrics(*sources.jobs, out);
+        }
     });
 }
 

@@ -4,6 +4,7 @@
 #include "../events/dispatcher.hpp"
 #include "../http/http_pipeline.hpp"
 #include "../http/metrics.hpp"
+#include "../jobs/job_routes.hpp"
 
 #include <atomic>
 #include <functional>
@@ -13,6 +14,7 @@ namespace tasklane::core {
 struct HealthSources {
     SessionPool* pool = nullptr;
     Dispatcher* dispatcher = nullptr;
+    JobQueue* jobs = nullptr;
     std::function<std::vector<ComponentMigrations>()> migrations;
     std::vector<std::pair<std::string, std::string>> plugins;  // name, version
     const std::atomic<bool>* plugins_started = nullptr;

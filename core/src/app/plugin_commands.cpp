@@ -2,6 +2,7 @@
 
 #include "../db/sql_database.hpp"
 #include "../events/dispatcher.hpp"
+#include "../jobs/job_queue.hpp"
 #include "logging.hpp"
 #include "plugin_host.hpp"
 
@@ -57,10 +58,13 @@ std::optional<int> run_plugin_command(Configuration& configuration, const std::v
     HttpPipeline unused_routes(metrics, make_logger("http"), HttpLimits{});
     Dispatcher unused_dispatcher(pool, DispatcherOptions{}, make_logger("events"));
     SqlDatabase database(pool, nullptr);
+    JobQueueOptions no_workers;  // a command enqueues; the servers' workers run the jobs
+    no_workers.workers = 0;
+    JobQueue jobs(database, no_workers, make_logger("jobs"));
     auto& plugin = *found.plugin;
     const auto& section_name = plugin.plugin->config_schema().name;
     nlohmann::json unused_meta = nlohmann::json::object();
-    PluginHost host(plugin.info.name, unused_routes, unused_dispatcher, database,
+    PluginHost host(plugin.info.name, unused_routes, unused_dispatcher, database, jobs,
                     section_name.empty() ? nlohmann::json::object() : cfg.value(section_name, nlohmann::json::object()),
                     make_logger(plugin.info.name), unused_meta);
     const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(found.command.words.size()),

@@ -10,11 +10,12 @@ namespace tasklane::core {
 class PluginHost : public sdk::Host, private sdk::Routes {
 public:
     PluginHost(std::string plugin_name, HttpPipeline& pipeline, sdk::Events& events, sdk::Database& database,
-               nlohmann::json config, std::shared_ptr<spdlog::logger> logger, nlohmann::json& meta)
+               sdk::JobQueue& jobs, nlohmann::json config, std::shared_ptr<spdlog::logger> logger, nlohmann::json& meta)
         : name_(std::move(plugin_name)),
           pipeline_(pipeline),
           events_(events),
           database_(database),
+          jobs_(jobs),
           config_(std::move(config)),
           logger_(std::move(logger)),
           meta_(meta) {}
@@ -22,6 +23,7 @@ public:
     sdk::Routes& routes() override { return *this; }
     sdk::Events& events() override { return events_; }
     sdk::Database& database() override { return database_; }
+    sdk::JobQueue& jobs() override { return jobs_; }
     const nlohmann::json& config() const override { return config_; }
     std::shared_ptr<spdlog::logger> logger() override { return logger_; }
     void set_meta(const std::string& key, nlohmann::json value) override {
@@ -43,6 +45,7 @@ private:
     HttpPipeline& pipeline_;
     sdk::Events& events_;
     sdk::Database& database_;
+    sdk::JobQueue& jobs_;
     nlohmann::json config_;
     std::shared_ptr<spdlog::logger> logger_;
     nlohmann::json& meta_;  // owned by the App, served by /api/v1/meta

@@ -76,6 +76,23 @@ ConfigKey events_section() {
         });
 }
 
+ConfigKey jobs_section() {
+    return ConfigKey::section(
+        "jobs", "The durable job queue (emails, webhooks): workers, retries, leases.",
+        {
+            ConfigKey::value("workers", ConfigType::Integer, 2, "Job worker threads on this node (0: run no jobs here)."),
+            ConfigKey::value("poll_interval", ConfigType::Duration, "500ms",
+                             "How often idle workers look for due jobs (a commit on this node wakes them at once)."),
+            ConfigKey::value("lease", ConfigType::Duration, "5m",
+                             "How long a started job belongs to its worker; after that (a crash) another takes it over."),
+            ConfigKey::value("max_attempts", ConfigType::Integer, 8, "Runs before a failing job is dead (per job overridable)."),
+            ConfigKey::value("backoff_base", ConfigType::Duration, "2s",
+                             "Delay before the 2nd run; it doubles per failure, with jitter."),
+            ConfigKey::value("backoff_max", ConfigType::Duration, "1h", "Longest delay between two runs."),
+            ConfigKey::value("retention", ConfigType::Duration, "7d", "How long done jobs are kept for the admin API."),
+        });
+}
+
 ConfigKey logging_section() {
     return ConfigKey::section("logging", "Log output on stderr.",
                               {
@@ -91,7 +108,7 @@ ConfigKey logging_section() {
 sdk::ConfigKey core_config_schema() {
     return ConfigKey::section("", "The Tasklane configuration file.",
                               {server_section(), realtime_section(), database_section(), plugins_section(),
-                               events_section(), logging_section()});
+                               events_section(), jobs_section(), logging_section()});
 }
 
 sdk::ConfigKey combined_schema(const sdk::ConfigKey& core, const std::vector<sdk::ConfigKey>& plugin_sections) {

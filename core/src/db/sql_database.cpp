@@ -91,11 +91,16 @@ public:
         return id;
     }
 
+    void after_commit(std::function<void()> callback) override { after_commit_.push_back(std::move(callback)); }
+
     void commit() override {
         lease_->sql() << "COMMIT";
         done_ = true;
         if (published_ && on_commit_with_events_) {
             on_commit_with_events_();
+        }
+        for (auto& callback : after_commit_) {
+            callback();
         }
     }
 
@@ -106,6 +111,7 @@ private:
     const std::function<void()>& on_commit_with_events_;
     bool done_ = false;
     bool published_ = false;
+    std::vector<std::function<void()>> after_commit_;
 };
 
 }  // namespace

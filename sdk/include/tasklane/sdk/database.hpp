@@ -45,6 +45,9 @@ public:
     virtual soci::session& sql() = 0;
     // Writes one event row in this transaction; returns its id.
     virtual std::int64_t publish(const std::string& type, const Actor& actor, const nlohmann::json& data) = 0;
+    // Runs `callback` right after a successful commit() (never on rollback),
+    // e.g. to wake a worker for what this transaction enqueued.
+    virtual void after_commit(std::function<void()> callback) = 0;
     virtual void commit() = 0;
 };
 

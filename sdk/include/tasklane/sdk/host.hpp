@@ -6,6 +6,7 @@
 #include "events.hpp"
 #include "export.hpp"
 #include "http.hpp"
+#include "jobs.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
@@ -20,6 +21,7 @@ public:
     virtual Routes& routes() = 0;
     virtual Events& events() = 0;
     virtual Database& database() = 0;
+    virtual JobQueue& jobs() = 0;
     // This plugin's validated config section (defaults filled in), or an
     // empty object when the plugin declares none.
     virtual const nlohmann::json& config() const = 0;

@@ -6,6 +6,7 @@
 #include "events.hpp"
 #include "host.hpp"
 #include "http.hpp"
+#include "jobs.hpp"
 #include "plugin.hpp"
 #include "query.hpp"
 #include "version.hpp"

@@ -1,0 +1,22 @@
+-- The durable job queue. status: queued (waits for run_at), running (a
+-- worker holds it until locked_until; past that another worker may take it
+-- over), done, dead (failed max_attempts times or permanently). Times are
+-- epoch milliseconds.
+CREATE TABLE jobs (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind         TEXT    NOT NULL,
+    payload      TEXT    NOT NULL,            -- JSON
+    status       TEXT    NOT NULL CHECK (status IN ('queued', 'running', 'done', 'dead')),
+    attempts     INTEGER NOT NULL DEFAULT 0,  -- runs started
+    max_attempts INTEGER NOT NULL,
+    run_at       INTEGER NOT NULL,
+    locked_by    TEXT,
+    locked_until INTEGER,
+    last_error   TEXT,
+    created_at   INTEGER NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    finished_at  INTEGER
+);
+CREATE INDEX jobs_due ON jobs (status, run_at, id);
+CREATE INDEX jobs_lease ON jobs (status, locked_until);
+CREATE INDEX jobs_kind ON jobs (kind, status, id);
