@@ -161,6 +161,14 @@ TEST(ConfigDocument, EmptyDocumentResolvesToEveryDefault) {
          {{"url", "sqlite://./data/tasklane.db"}, {"pool_size", 8}, {"migrate", "auto"}, {"busy_timeout", 5000}}},
         {"plugins", {{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "hello"}}}},
         {"events", {{"poll_interval", 500}, {"batch_size", 200}, {"retention", 7 * 24 * 3600 * 1000}}},
+        {"jobs",
+         {{"workers", 2},
+          {"poll_interval", 500},
+          {"lease", 300000},
+          {"max_attempts", 8},
+          {"backoff_base", 2000},
+          {"backoff_max", 3600000},
+          {"retention", 7 * 24 * 3600 * 1000}}},
         {"logging", {{"level", "info"}, {"format", "text"}}},
     };
     EXPECT_EQ(resolve(""), expected);
