@@ -189,7 +189,8 @@ struct Response {
 using Handler = std::function<Response(const Request&)>;
 
 enum class Access {
-    Public,         // anyone
+    Public,         // anyone; the caller is not resolved (Request::caller stays empty), so a
+                    // token costs a public route nothing and a stale one cannot break it
     Authenticated,  // a caller is required (401 otherwise)
     Admin,          // an admin caller is required (401/403 otherwise)
 };
