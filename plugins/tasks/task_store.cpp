@@ -267,12 +267,17 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
         q.text = "SELECT COUNT(*)" + build(q, unused);
         q.run<CountRow>(db_, sql, [&](const CountRow& row) { page.total = row.n; });
     }
+    // The page's ids first, numbered in sort order; the row columns (with
+    // their tag and dependency subqueries) only for those: a database would
+    // otherwise compute them for every matching row before sorting.
     sdk::Query q;
     std::string relevance;
     const auto from_where = build(q, relevance);
-    q.text = "SELECT " + task_columns(dialect_) + from_where + " ORDER BY " + order_by(f.sort, relevance) + " LIMIT " +
+    q.text = "SELECT " + task_columns(dialect_) + " FROM (SELECT t.id AS page_id, ROW_NUMBER() OVER (ORDER BY " +
+             order_by(f.sort, relevance) + ") AS position" + from_where + " ORDER BY position LIMIT " +
              q.param(static_cast<long long>(f.per_page)) + " OFFSET " +
-             q.param(static_cast<long long>((f.page - 1) * f.per_page));
+             q.param(static_cast<long long>((f.page - 1) * f.per_page)) +
+             ") page JOIN tasks t ON t.id = page.page_id ORDER BY page.position";
     q.run<TaskRow>(db_, sql, [&](const TaskRow& row) { page.items.push_back(row.to_task()); });
     return page;
 }

@@ -45,9 +45,10 @@ struct EventId {
 
 class SqlTransaction : public sdk::Transaction {
 public:
-    SqlTransaction(std::unique_ptr<SessionPool::Lease> lease, sdk::Database& database,
-                   const std::function<void()>& on_commit_with_events)
-        : lease_(std::move(lease)),
+    SqlTransaction(std::unique_lock<std::mutex> writer_lock, std::unique_ptr<SessionPool::Lease> lease,
+                   sdk::Database& database, const std::function<void()>& on_commit_with_events)
+        : writer_lock_(std::move(writer_lock)),
+          lease_(std::move(lease)),
           database_(database),
           dialect_(database.dialect()),
           on_commit_with_events_(on_commit_with_events) {
@@ -96,6 +97,9 @@ public:
     void commit() override {
         lease_->sql() << "COMMIT";
         done_ = true;
+        if (writer_lock_.owns_lock()) {
+            writer_lock_.unlock();  // the next writer may go while we run the callbacks
+        }
         if (published_ && on_commit_with_events_) {
             on_commit_with_events_();
         }
@@ -105,6 +109,7 @@ public:
     }
 
 private:
+    std::unique_lock<std::mutex> writer_lock_;  // first member: released last, after ROLLBACK/COMMIT
     std::unique_ptr<SessionPool::Lease> lease_;
     sdk::Database& database_;
     sdk::Dialect dialect_;
@@ -122,7 +127,12 @@ SqlDatabase::SqlDatabase(SessionPool& pool, std::function<void()> on_commit_with
 std::unique_ptr<sdk::DbSession> SqlDatabase::session() { return pool_.acquire(); }
 
 std::unique_ptr<sdk::Transaction> SqlDatabase::begin() {
-    return std::make_unique<SqlTransaction>(pool_.acquire(), *this, on_commit_with_events_);
+    std::unique_lock<std::mutex> writer;
+    if (dialect() == sdk::Dialect::Sqlite) {
+        writer = std::unique_lock(sqlite_writer_);  // before the lease: waiting writers hold no session
+    }
+    auto lease = pool_.acquire();
+    return std::make_unique<SqlTransaction>(std::move(writer), std::move(lease), *this, on_commit_with_events_);
 }
 
 }  // namespace tasklane::core

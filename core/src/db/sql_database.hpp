@@ -6,6 +6,7 @@
 #include <tasklane/sdk/database.hpp>
 
 #include <functional>
+#include <mutex>
 
 namespace tasklane::core {
 
@@ -23,6 +24,10 @@ public:
 private:
     SessionPool& pool_;
     std::function<void()> on_commit_with_events_;
+    // SQLite has one writer at a time; queueing writers here hands the lock
+    // over at once, where SQLite's busy handler would sleep up to 100 ms
+    // between tries (other processes still meet busy_timeout).
+    std::mutex sqlite_writer_;
 };
 
 // Runs a multi-statement SQL script on the session's native connection

@@ -223,7 +223,7 @@ void JobQueue::work(int index) {
         const auto handler = handlers_.find(job->kind);  // claim() only takes kinds we handle
         if (job->attempt > job->max_attempts) {
             // Its worker died during each of its runs (lease expired every time).
-            const std::runtime_error lost("its worker stopped during every attempt (lease expired)");
+            const std::runtime_error lost("its worker stopped during its last allowed attempt (lease expired)");
             finish(*job, worker, &lost, /*permanent=*/true);
             continue;
         }
@@ -380,12 +380,18 @@ std::optional<JobRecord> JobQueue::retry(std::int64_t id) {
             throw sdk::ApiError::conflict("not_retryable", "job " + std::to_string(id) + " is " + job->status +
                                                                "; only dead or waiting jobs can be retried");
         }
+        // The status is checked again by the UPDATE itself: on PostgreSQL a
+        // worker may claim the job between the SELECT and here.
         sdk::Query q;
         q.text = "UPDATE jobs SET status = 'queued', attempts = 0, run_at = " + q.param(static_cast<long long>(now)) +
                  ", updated_at = " + q.param(static_cast<long long>(now)) +
                  ", finished_at = NULL, locked_by = NULL, locked_until = NULL WHERE id = " +
-                 q.param(static_cast<long long>(id));
-        q.execute(database_, tx->sql());
+                 q.param(static_cast<long long>(id)) + " AND status IN ('dead', 'queued')";
+        if (q.execute(database_, tx->sql()) != 1) {
+            throw sdk::ApiError::conflict("not_retryable", "job " + std::to_string(id) +
+                                                               " was taken by a worker meanwhile; only dead or "
+                                                               "waiting jobs can be retried");
+        }
         tx->after_commit([this] { wake(); });
         tx->commit();
     }
