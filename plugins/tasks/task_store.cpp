@@ -128,7 +128,7 @@ std::string visibility(sdk::Query& q, const Viewer& viewer) {
     return "(t.creator_id = " + uid + " OR t.assignee_id = " + uid2 + ")";
 }
 
-// `relevance` is the rank of the full-text match (only with a search text).
+// `relevance` orders by the full-text match, best first (only with a search text).
 std::string order_by(const std::string& sort, const std::string& relevance) {
     const bool desc = !sort.empty() && sort[0] == '-';
     const std::string key = desc ? sort.substr(1) : sort;
@@ -228,11 +228,11 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
         if (!words.empty() && sqlite) {
             from += " JOIN tasks_fts ON tasks_fts.rowid = t.id";
             where += " AND tasks_fts MATCH " + q.param(fts5_match(words));
-            relevance = "tasks_fts.rank";
+            relevance = "tasks_fts.rank";  // bm25: lower is better
         } else if (!words.empty()) {
             const auto text = pg_tsquery(words);
             where += " AND t.search @@ to_tsquery('simple', " + q.param(text) + ")";
-            relevance = "ts_rank(t.search, to_tsquery('simple', " + q.param(text) + ")) DESC";
+            relevance = "-ts_rank(t.search, to_tsquery('simple', " + q.param(text) + "))";  // higher is better
         }
         if (f.status) {
             where += " AND t.status = " + q.param(*f.status);
@@ -267,17 +267,18 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
         q.text = "SELECT COUNT(*)" + build(q, unused);
         q.run<CountRow>(db_, sql, [&](const CountRow& row) { page.total = row.n; });
     }
-    // The page's ids first, numbered in sort order; the row columns (with
-    // their tag and dependency subqueries) only for those: a database would
-    // otherwise compute them for every matching row before sorting.
+    // The page's ids first (sorted, limited), then the row columns with their
+    // tag and dependency subqueries for those rows only: computed in one
+    // query, a database may evaluate them for every match before sorting.
     sdk::Query q;
     std::string relevance;
     const auto from_where = build(q, relevance);
-    q.text = "SELECT " + task_columns(dialect_) + " FROM (SELECT t.id AS page_id, ROW_NUMBER() OVER (ORDER BY " +
-             order_by(f.sort, relevance) + ") AS position" + from_where + " ORDER BY position LIMIT " +
-             q.param(static_cast<long long>(f.per_page)) + " OFFSET " +
-             q.param(static_cast<long long>((f.page - 1) * f.per_page)) +
-             ") page JOIN tasks t ON t.id = page.page_id ORDER BY page.position";
+    const std::string page_ids = "SELECT t.id AS page_id" + (relevance.empty() ? "" : ", " + relevance + " AS relevance") +
+                             from_where + " ORDER BY " + order_by(f.sort, relevance) + " LIMIT " +
+                             q.param(static_cast<long long>(f.per_page)) + " OFFSET " +
+                             q.param(static_cast<long long>((f.page - 1) * f.per_page));
+    q.text = "SELECT " + task_columns(dialect_) + " FROM (" + page_ids + ") page JOIN tasks t ON t.id = page.page_id " +
+             "ORDER BY " + order_by(f.sort, relevance.empty() ? "" : "page.relevance");
     q.run<TaskRow>(db_, sql, [&](const TaskRow& row) { page.items.push_back(row.to_task()); });
     return page;
 }
