@@ -8,6 +8,8 @@
 #include <tasklane/core/config.hpp>
 #include <tasklane/sdk/version.hpp>
 
+#include <soci/sqlite3/soci-sqlite3.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstring>
@@ -215,6 +217,11 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // Before any connection opens: each pooled SQLite connection is used by
+    // one thread at a time, so SQLite's own per-call mutexes (serialized mode)
+    // and its global allocation statistics are pure contention (bench/RESULTS.md).
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     try {
         return run(argc, argv);
     } catch (const ConfigInvalid& e) {

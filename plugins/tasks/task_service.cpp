@@ -314,7 +314,7 @@ Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, cons
             return *current;  // nothing changed: no version bump, no event
         }
         updated.updated_at = clock_();
-        if (!store_.update_if_version(sql, updated, current->version)) {
+        if (!store_.update_if_version(sql, updated, current->version, changes.contains("tags"))) {
             if (if_match) {
                 throw sdk::ApiError(412, "precondition_failed", "the task changed concurrently; reload it and retry");
             }

@@ -186,13 +186,17 @@ void TaskStore::insert(soci::session& sql, Task& task) {
              q.param(static_cast<long long>(task.created_at)) + ", " + q.param(static_cast<long long>(task.version)) +
              ") RETURNING id";
     q.run<IdRow>(db_, sql, [&](const IdRow& row) { task.id = row.id; });
-    write_tags(sql, task);
+    add_tags(sql, task);
 }
 
 void TaskStore::write_tags(soci::session& sql, const Task& task) {
     sdk::Query clear;
     clear.text = "DELETE FROM task_tags WHERE task_id = " + clear.param(static_cast<long long>(task.id));
     clear.execute(db_, sql);
+    add_tags(sql, task);
+}
+
+void TaskStore::add_tags(soci::session& sql, const Task& task) {
     for (const auto& tag : task.tags) {
         sdk::Query add;
         add.text = "INSERT INTO task_tags (task_id, tag) VALUES (" + add.param(static_cast<long long>(task.id)) + ", " +
@@ -283,7 +287,8 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
     return page;
 }
 
-bool TaskStore::update_if_version(soci::session& sql, Task& task, std::int64_t expected_version) {
+bool TaskStore::update_if_version(soci::session& sql, Task& task, std::int64_t expected_version,
+                                  bool tags_changed) {
     sdk::Query q;
     const auto values = written_values(q, task);
     std::string assignments;
@@ -297,7 +302,9 @@ bool TaskStore::update_if_version(soci::session& sql, Task& task, std::int64_t e
         return false;
     }
     task.version = expected_version + 1;
-    write_tags(sql, task);
+    if (tags_changed) {
+        write_tags(sql, task);
+    }
     return true;
 }
 

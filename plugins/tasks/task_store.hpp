@@ -57,7 +57,8 @@ public:
     TaskPage list(soci::session& sql, const TaskFilter& filter, const Viewer& viewer);
     // Writes every column if the stored version is still `expected_version`
     // (then version becomes expected + 1); false when someone else won.
-    bool update_if_version(soci::session& sql, Task& task, std::int64_t expected_version);
+    // Tags are rewritten only when `tags_changed`.
+    bool update_if_version(soci::session& sql, Task& task, std::int64_t expected_version, bool tags_changed);
     void remove(soci::session& sql, std::int64_t id);
     std::int64_t count_children(soci::session& sql, std::int64_t id);
     // PostgreSQL: locks the task row until the transaction ends, so
@@ -89,7 +90,8 @@ public:
     std::vector<Activity> activity(soci::session& sql, std::int64_t task_id);
 
 private:
-    void write_tags(soci::session& sql, const Task& task);
+    void write_tags(soci::session& sql, const Task& task);  // replaces them
+    void add_tags(soci::session& sql, const Task& task);
     sdk::Database& db_;
     sdk::Dialect dialect_;
 };
