@@ -90,6 +90,8 @@ public:
     virtual ~Database() = default;
     virtual Dialect dialect() const = 0;
     virtual std::unique_ptr<DbSession> session() = 0;
+    // On SQLite writers queue here, one at a time: never begin a transaction
+    // on a thread that already holds one (it would wait for itself).
     virtual std::unique_ptr<Transaction> begin() = 0;
     // The statement cache of `sql` when it is a session (or transaction) this
     // database leased out; nullptr for any other session.
