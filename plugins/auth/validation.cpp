@@ -2,14 +2,6 @@
 
 namespace tasklane::auth {
 
-std::size_t utf8_length(const std::string& text) {
-    std::size_t n = 0;
-    for (unsigned char c : text) {
-        n += (c & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return n;
-}
-
 std::optional<std::string> string_field(const nlohmann::json& body, const std::string& name, Problems& problems) {
     if (!body.contains(name) || body[name].is_null()) {
         return std::nullopt;

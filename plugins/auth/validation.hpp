@@ -2,6 +2,7 @@
 // Field rules of DESIGN.md section 5 for registration and profile updates.
 // Each check appends a FieldError; callers report them all at once (422).
 #include <tasklane/sdk/errors.hpp>
+#include <tasklane/sdk/text.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -21,7 +22,6 @@ void check_username(const std::string& username, Problems& problems);  // 3-32 o
 void check_password(const std::string& password, Problems& problems, const std::string& field = "password");  // 8-128 characters
 void check_full_name(const std::string& full_name, Problems& problems);  // at most 200 characters
 
-// Characters, not bytes: UTF-8 sequences count once.
-std::size_t utf8_length(const std::string& text);
+using sdk::utf8_length;
 
 }  // namespace tasklane::auth

@@ -4,14 +4,6 @@
 
 namespace tasklane::tasks {
 
-std::size_t utf8_length(const std::string& text) {
-    std::size_t n = 0;
-    for (unsigned char c : text) {
-        n += (c & 0xC0) != 0x80 ? 1 : 0;
-    }
-    return n;
-}
-
 std::string trim(const std::string& text) {
     const auto b = text.find_first_not_of(" \t\r\n");
     if (b == std::string::npos) {

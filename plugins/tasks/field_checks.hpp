@@ -1,12 +1,12 @@
 #pragma once
 // Text rules shared by tasks, comments and templates.
-#include <cstddef>
+#include <tasklane/sdk/text.hpp>
+
 #include <string>
 
 namespace tasklane::tasks {
 
-// Code points, not bytes: limits are in characters as users count them.
-std::size_t utf8_length(const std::string& text);
+using sdk::utf8_length;  // code points, as users count characters
 std::string trim(const std::string& text);
 // 1 to 50 of letters, digits, '_', '-', '.', ':'.
 bool valid_tag(const std::string& tag);

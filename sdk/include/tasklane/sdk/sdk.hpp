@@ -9,4 +9,5 @@
 #include "jobs.hpp"
 #include "plugin.hpp"
 #include "query.hpp"
+#include "text.hpp"
 #include "version.hpp"
