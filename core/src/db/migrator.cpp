@@ -35,6 +35,17 @@ AppliedMap read_applied(soci::session& sql) {
     return applied;
 }
 
+bool table_exists(soci::session& sql, sdk::Dialect dialect) {
+    int found = 0;
+    if (dialect == sdk::Dialect::Postgresql) {
+        sql << "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 ELSE 1 END", soci::into(found);
+    } else {
+        sql << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            soci::into(found);
+    }
+    return found != 0;
+}
+
 void check_not_edited(const ComponentMigrations& component, const sdk::Migration& m, const AppliedMap& applied) {
     auto it = applied.find({component.component, m.version});
     if (it != applied.end() && it->second != checksum(m.sql)) {
@@ -54,9 +65,10 @@ void Migrator::ensure_table(soci::session& sql) {
 }
 
 std::vector<MigrationStatus> Migrator::status(const std::vector<ComponentMigrations>& all) {
+    // Read-only: readiness probes call this while another thread or node may be migrating, and
+    // CREATE TABLE IF NOT EXISTS is not atomic on PostgreSQL, so only apply() creates the table.
     auto lease = pool_.acquire();
-    ensure_table(lease->sql());
-    const auto applied = read_applied(lease->sql());
+    const auto applied = table_exists(lease->sql(), pool_.url().dialect) ? read_applied(lease->sql()) : AppliedMap{};
     std::vector<MigrationStatus> out;
     for (const auto& component : all) {
         for (const auto& m : component.migrations) {
@@ -79,12 +91,12 @@ std::vector<MigrationStatus> Migrator::apply(const std::vector<ComponentMigratio
     auto lease = pool_.acquire();
     auto& sql = lease->sql();
     const auto dialect = pool_.url().dialect;
-    ensure_table(sql);
     if (dialect == sdk::Dialect::Postgresql) {
         sql << "SELECT pg_advisory_lock(7170000)";
     }
     std::vector<MigrationStatus> done;
     try {
+        ensure_table(sql);  // under the lock: concurrent creators would collide on PostgreSQL
         // Read after taking the lock: another node may have migrated meanwhile.
         const auto applied = read_applied(sql);
         for (const auto& component : all) {
