@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libjwt-dev libsodium-dev libcurl4-openssl-dev
 )
 if [ "${1:-}" = "--test" ]; then
-  packages+=(googletest libgtest-dev libbenchmark-dev postgresql wrk)
+  packages+=(googletest libgtest-dev libbenchmark-dev postgresql wrk python3-aiosmtpd)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,7 @@
 #include "auth_routes.hpp"
 #include "auth_service.hpp"
 #include "user_command.hpp"
+#include "user_directory.hpp"
 
 #include <tasklane/sdk/sdk.hpp>
 
@@ -117,6 +118,7 @@ public:
         }
 
         register_auth_routes(host.routes(), *service_);
+        host.services().provide(std::make_shared<UserDirectory>(host.database()));
         host.routes().set_authenticator([service = service_.get()](const sdk::Request& req) -> std::optional<sdk::Caller> {
             const auto token = bearer_token(req);
             if (!token) {

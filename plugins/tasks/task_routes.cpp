@@ -24,7 +24,39 @@ std::optional<std::int64_t> time_query(const Request& req, const std::string& na
     return t;
 }
 
-TaskFilter filter_from(const Request& req, const Workflow& workflow) {
+Response page_response(const TaskPage& page, const TaskFilter& f) { return Response::json(200, to_json(page, f)); }
+
+// If-Match: "3", W/"3" or 3; "*" means any version. Anything else can never
+// match a version, so it is stale by definition (412).
+std::optional<std::int64_t> if_match(const Request& req) {
+    auto v = req.header("If-Match");
+    if (!v) {
+        return std::nullopt;
+    }
+    std::string text = *v;
+    if (text == "*") {
+        return std::nullopt;
+    }
+    if (text.rfind("W/", 0) == 0) {
+        text = text.substr(2);
+    }
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
+        text = text.substr(1, text.size() - 2);
+    }
+    return parse_int(text).value_or(-1);
+}
+
+}  // namespace
+
+nlohmann::json to_json(const TaskPage& page, const TaskFilter& f) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& t : page.items) {
+        items.push_back(to_json(t));
+    }
+    return {{"items", items}, {"total", page.total}, {"page", f.page}, {"per_page", f.per_page}};
+}
+
+TaskFilter filter_from(const sdk::Request& req, const Workflow& workflow) {
     TaskFilter f;
     f.status = req.query_param("status");
     if (f.status && !workflow.has(*f.status)) {
@@ -55,35 +87,6 @@ TaskFilter filter_from(const Request& req, const Workflow& workflow) {
     return f;
 }
 
-Response page_response(const TaskPage& page, const TaskFilter& f) {
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& t : page.items) {
-        items.push_back(to_json(t));
-    }
-    return Response::json(200, {{"items", items}, {"total", page.total}, {"page", f.page}, {"per_page", f.per_page}});
-}
-
-// If-Match: "3", W/"3" or 3; "*" means any version. Anything else can never
-// match a version, so it is stale by definition (412).
-std::optional<std::int64_t> if_match(const Request& req) {
-    auto v = req.header("If-Match");
-    if (!v) {
-        return std::nullopt;
-    }
-    std::string text = *v;
-    if (text == "*") {
-        return std::nullopt;
-    }
-    if (text.rfind("W/", 0) == 0) {
-        text = text.substr(2);
-    }
-    if (text.size() >= 2 && text.front() == '"' && text.back() == '"') {
-        text = text.substr(1, text.size() - 2);
-    }
-    return parse_int(text).value_or(-1);
-}
-
-}  // namespace
 
 void register_task_routes(sdk::Routes& routes, TaskService& service) {
     const std::vector<std::string> tags = {"tasks"};

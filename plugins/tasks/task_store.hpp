@@ -16,9 +16,15 @@
 
 namespace tasklane::tasks {
 
+// Who may see a task: admins, its creator and its assignee. The SQL form of
+// the same rule is visibility() in task_store.cpp.
 struct Viewer {
     std::int64_t user_id = 0;
     bool is_admin = false;
+
+    bool sees(std::int64_t creator_id, std::int64_t assignee_id) const {
+        return is_admin || creator_id == user_id || assignee_id == user_id;
+    }
 };
 
 struct TaskFilter {

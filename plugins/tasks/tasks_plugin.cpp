@@ -1,5 +1,6 @@
 // The tasks plugin: config (workflow), migrations and routes. Logic lives in
 // TaskService, SQL in TaskStore.
+#include "task_api.hpp"
 #include "task_routes.hpp"
 #include "task_service.hpp"
 #include "template_routes.hpp"
@@ -49,6 +50,7 @@ public:
         register_task_routes(host.routes(), *service_);
         register_template_routes(host.routes(), *templates_, *service_);
         host.set_meta("workflow", service_->workflow().to_json());
+        host.services().provide(std::make_shared<TaskApi>(*service_));
     }
 
     void stop() override {

@@ -4,6 +4,9 @@
 // the server between commit and dispatch; and a job kind "probe.job" whose
 // runs are recorded in job_file ("<id> <attempt> start|done|failed <ms>"), that
 // fails its first fail_times attempts, fails permanently, or sleeps, on demand.
+// It also stands in for the consumers of the SDK services: it records what the
+// user feed pushes (GET /api/v1/probe/feed) and calls the Notifier,
+// WebhookTargets, UserDirectory and TaskApi services other plugins provide.
 #include <tasklane/sdk/sdk.hpp>
 
 #include <fcntl.h>
@@ -11,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -98,6 +102,8 @@ public:
                               return Response::json(201, {{"ids", ids}});
                           });
 
+        register_service_probes(host);
+
         host.events().subscribe({.name = "probe.recorder",
                                  .types = {"probe.ping"},
                                  .handler =
@@ -116,9 +122,78 @@ public:
                                  .durable = true});
     }
 
-    void stop() override { stopping_ = true; }
+    void stop() override {
+        stopping_ = true;
+        feed_->unlisten(feed_listener_);
+    }
 
 private:
+    // Routes that reach the services other plugins provide, looked up per call
+    // (the probe does not require those plugins).
+    void register_service_probes(Host& host) {
+        feed_ = &host.user_feed();
+        feed_listener_ = feed_->listen([this](std::int64_t user_id, const std::string& channel, const nlohmann::json& m) {
+            std::lock_guard lock(feed_mutex_);
+            feed_log_.push_back({{"user_id", user_id}, {"channel", channel}, {"message", m}});
+        });
+        host.routes().add({.method = "GET", .path = "/api/v1/probe/feed", .summary = "What the user feed pushed"},
+                          [this](const Request&) {
+                              std::lock_guard lock(feed_mutex_);
+                              return Response::json(200, {{"items", feed_log_}});
+                          });
+        Services& services = host.services();
+        Database& db = host.database();
+        // {user_id, type, title, body, data} -> {id}: Notifier::notify in a transaction of the probe's.
+        host.routes().add({.method = "POST", .path = "/api/v1/probe/notify", .summary = "Calls the Notifier service"},
+                          [&services, &db](const Request& req) {
+                              auto notifier = services.find<Notifier>();
+                              if (!notifier) {
+                                  throw ApiError(501, "not_provided", "no Notifier service");
+                              }
+                              const auto body = req.json();
+                              Notice notice{body.value("user_id", std::int64_t{0}), body.value("type", "message"),
+                                            body.value("title", ""), body.value("body", ""),
+                                            body.value("data", nlohmann::json::object())};
+                              auto tx = db.begin();
+                              const auto id = notifier->notify(*tx, notice);
+                              tx->commit();
+                              return Response::json(201, {{"id", id}});
+                          });
+        // {target, payload} -> {delivery_id}: WebhookTargets::send, as api.webhook will.
+        host.routes().add({.method = "POST", .path = "/api/v1/probe/webhook", .summary = "Calls WebhookTargets"},
+                          [&services, &db](const Request& req) {
+                              auto targets = services.find<WebhookTargets>();
+                              if (!targets) {
+                                  throw ApiError(501, "not_provided", "no WebhookTargets service");
+                              }
+                              const auto body = req.json();
+                              auto tx = db.begin();
+                              const auto id = targets->send(*tx, body.value("target", ""), body.value("payload", nlohmann::json()),
+                                                            Actor::rule("probe"));
+                              tx->commit();
+                              return Response::json(201, {{"delivery_id", id}});
+                          });
+        // {login} -> the UserInfo, {task} -> TaskApi::create as that user.
+        host.routes().add({.method = "POST", .path = "/api/v1/probe/act-as", .summary = "Calls UserDirectory and TaskApi"},
+                          [&services](const Request& req) {
+                              auto users = services.find<UserDirectory>();
+                              auto tasks = services.find<TaskApi>();
+                              if (!users || !tasks) {
+                                  throw ApiError(501, "not_provided", "no UserDirectory or TaskApi service");
+                              }
+                              const auto body = req.json();
+                              const auto user = users->find(body.value("login", ""));
+                              if (!user) {
+                                  throw ApiError::not_found("no such user");
+                              }
+                              const auto task = tasks->create(user->as_caller(), body.value("task", nlohmann::json::object()),
+                                                              Actor::rule("probe"));
+                              return Response::json(201, {{"user", {{"id", user->id}, {"username", user->username}}},
+                                                          {"task", task},
+                                                          {"visible_to_user", tasks->visible_to(user->as_caller(), task)}});
+                          });
+    }
+
     void run_job(const Job& job) {
         auto record = [&](const std::string& what) {
             if (!job_file_.empty()) {
@@ -142,6 +217,10 @@ private:
         record("done");
     }
 
+    UserFeed* feed_ = nullptr;
+    std::uint64_t feed_listener_ = 0;
+    std::mutex feed_mutex_;
+    nlohmann::json feed_log_ = nlohmann::json::array();
     std::string job_file_;
     std::string record_file_;
     bool hang_ = false;

@@ -79,6 +79,8 @@ struct App::Impl {
     std::unique_ptr<Dispatcher> dispatcher;
     std::unique_ptr<SqlDatabase> database;
     std::unique_ptr<JobQueue> jobs;
+    ServiceRegistry services;
+    LocalUserFeed user_feed{log};
     std::unique_ptr<HttpPipeline> pipeline;
     std::unique_ptr<HttpServer> server;
     std::vector<std::unique_ptr<PluginHost>> hosts;
@@ -211,10 +213,12 @@ void App::start() {
         const auto& schema_name = p.plugin->config_schema().name;
         nlohmann::json section = schema_name.empty() ? nlohmann::json::object() : cfg.value(schema_name, nlohmann::json::object());
         s.hosts.push_back(std::make_unique<PluginHost>(p.info.name, *s.pipeline, *s.dispatcher, *s.database,
-                                                       *s.jobs, std::move(section), make_logger(p.info.name), s.meta));
+                                                       *s.jobs, s.services, s.user_feed, std::move(section),
+                                                       make_logger(p.info.name), s.meta));
         try {
             p.plugin->start(*s.hosts.back());
         } catch (const std::exception& e) {
+            s.services.withdraw(p.info.name);
             throw std::runtime_error("plugin '" + p.info.name + "' (" + p.file + ") failed to start: " + e.what());
         }
         s.started.push_back(&p);
@@ -265,6 +269,7 @@ void App::stop() {
         } catch (const std::exception& e) {
             s.log->error("plugin {} failed to stop cleanly: {}", (*it)->info.name, e.what());
         }
+        s.services.withdraw((*it)->info.name);
     }
     s.started.clear();
     if (s.pool) {

@@ -64,7 +64,9 @@ std::optional<int> run_plugin_command(Configuration& configuration, const std::v
     auto& plugin = *found.plugin;
     const auto& section_name = plugin.plugin->config_schema().name;
     nlohmann::json unused_meta = nlohmann::json::object();
-    PluginHost host(plugin.info.name, unused_routes, unused_dispatcher, database, jobs,
+    ServiceRegistry no_services;  // a command runs without the other plugins started
+    LocalUserFeed no_listeners(make_logger("feed"));
+    PluginHost host(plugin.info.name, unused_routes, unused_dispatcher, database, jobs, no_services, no_listeners,
                     section_name.empty() ? nlohmann::json::object() : cfg.value(section_name, nlohmann::json::object()),
                     make_logger(plugin.info.name), unused_meta);
     const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(found.command.words.size()),

@@ -2,6 +2,7 @@
 // The sdk::Host handed to one plugin: the shared services, seen under the
 // plugin's name (routes are registered with it as owner, its logger carries it).
 #include "../http/http_pipeline.hpp"
+#include "service_registry.hpp"
 
 #include <tasklane/sdk/host.hpp>
 
@@ -10,12 +11,15 @@ namespace tasklane::core {
 class PluginHost : public sdk::Host, private sdk::Routes {
 public:
     PluginHost(std::string plugin_name, HttpPipeline& pipeline, sdk::Events& events, sdk::Database& database,
-               sdk::JobQueue& jobs, nlohmann::json config, std::shared_ptr<spdlog::logger> logger, nlohmann::json& meta)
+               sdk::JobQueue& jobs, ServiceRegistry& services, sdk::UserFeed& feed, nlohmann::json config,
+               std::shared_ptr<spdlog::logger> logger, nlohmann::json& meta)
         : name_(std::move(plugin_name)),
           pipeline_(pipeline),
           events_(events),
           database_(database),
           jobs_(jobs),
+          services_(services, name_),
+          feed_(feed),
           config_(std::move(config)),
           logger_(std::move(logger)),
           meta_(meta) {}
@@ -24,6 +28,8 @@ public:
     sdk::Events& events() override { return events_; }
     sdk::Database& database() override { return database_; }
     sdk::JobQueue& jobs() override { return jobs_; }
+    sdk::Services& services() override { return services_; }
+    sdk::UserFeed& user_feed() override { return feed_; }
     const nlohmann::json& config() const override { return config_; }
     std::shared_ptr<spdlog::logger> logger() override { return logger_; }
     void set_meta(const std::string& key, nlohmann::json value) override {
@@ -46,6 +52,8 @@ private:
     sdk::Events& events_;
     sdk::Database& database_;
     sdk::JobQueue& jobs_;
+    PluginServices services_;
+    sdk::UserFeed& feed_;
     nlohmann::json config_;
     std::shared_ptr<spdlog::logger> logger_;
     nlohmann::json& meta_;  // owned by the App, served by /api/v1/meta

@@ -7,6 +7,8 @@
 #include "export.hpp"
 #include "http.hpp"
 #include "jobs.hpp"
+#include "services.hpp"
+#include "user_feed.hpp"
 
 #include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
@@ -22,6 +24,10 @@ public:
     virtual Events& events() = 0;
     virtual Database& database() = 0;
     virtual JobQueue& jobs() = 0;
+    // Interfaces plugins offer each other (see services.hpp).
+    virtual Services& services() = 0;
+    // Live pushes to a user's open clients (see user_feed.hpp).
+    virtual UserFeed& user_feed() = 0;
     // This plugin's validated config section (defaults filled in), or an
     // empty object when the plugin declares none.
     virtual const nlohmann::json& config() const = 0;
