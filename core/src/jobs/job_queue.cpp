@@ -243,7 +243,6 @@ void JobQueue::work(int index) {
 
 std::optional<sdk::Job> JobQueue::claim(const std::string& worker) {
     const auto now = now_epoch_ms();
-    auto session = database_.session();
     sdk::Query q;
     std::string kinds;
     for (const auto& [kind, handler] : handlers_) {
@@ -259,9 +258,11 @@ std::optional<sdk::Job> JobQueue::claim(const std::string& worker) {
              (database_.dialect() == sdk::Dialect::Postgresql ? " FOR UPDATE SKIP LOCKED" : "") +
              ") RETURNING id, kind, payload, attempts, max_attempts, created_at";
     std::optional<sdk::Job> job;
-    q.run<ClaimedRow>(database_, session->sql(), [&](const ClaimedRow& row) {
-        job = sdk::Job{row.id, row.kind, nlohmann::json::parse(row.payload, nullptr, false), row.attempts,
-                       row.max_attempts, row.created_at};
+    write([&](soci::session& sql) {
+        q.run<ClaimedRow>(database_, sql, [&](const ClaimedRow& row) {
+            job = sdk::Job{row.id, row.kind, nlohmann::json::parse(row.payload, nullptr, false), row.attempts,
+                           row.max_attempts, row.created_at};
+        });
     });
     return job;
 }
@@ -292,8 +293,9 @@ void JobQueue::finish(const sdk::Job& job, const std::string& worker, const std:
     q.text += " WHERE id = " + q.param(static_cast<long long>(job.id)) + " AND status = 'running' AND locked_by = " +
               q.param(worker);
     try {
-        auto session = database_.session();
-        if (q.execute(database_, session->sql()) != 1) {
+        long long changed = 0;
+        write([&](soci::session& sql) { changed = q.execute(database_, sql); });
+        if (changed != 1) {
             log_->warn("job {} ({}) finished after its lease passed to another worker", job.id, job.kind);
             return;
         }
@@ -320,10 +322,23 @@ void JobQueue::purge_done() {
     sdk::Query q;
     q.text = "DELETE FROM jobs WHERE status = 'done' AND finished_at < " +
              q.param(static_cast<long long>(now - options_.retention.count()));
-    auto session = database_.session();
-    const auto purged = q.execute(database_, session->sql());
+    long long purged = 0;
+    write([&](soci::session& sql) { purged = q.execute(database_, sql); });
     if (purged > 0) {
         log_->info("purged {} done jobs older than the retention", purged);
+    }
+}
+
+void JobQueue::write(const std::function<void(soci::session&)>& statement) {
+    if (database_.dialect() == sdk::Dialect::Sqlite) {
+        // In SQLite's writer queue (see SqlDatabase): two workers writing on
+        // their own would meet SQLITE_BUSY and sleep in the busy handler.
+        auto tx = database_.begin();
+        statement(tx->sql());
+        tx->commit();
+    } else {
+        auto session = database_.session();  // one autocommit statement, no BEGIN/COMMIT round trips
+        statement(session->sql());
     }
 }
 

@@ -87,6 +87,8 @@ private:
     std::optional<sdk::Job> claim(const std::string& worker);
     void finish(const sdk::Job& job, const std::string& worker, const std::exception* failure, bool permanent);
     void purge_done();
+    // Runs one writing statement: on SQLite inside the database's writer queue.
+    void write(const std::function<void(soci::session&)>& statement);
     void count(const std::string& kind, const std::string& outcome);
 
     SqlDatabase& database_;
