@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -98,8 +99,27 @@ class TasksFixture : public ::testing::TestWithParam<sdk::Dialect> {
 protected:
     void SetUp() override {
         db_ = std::make_unique<TestDatabase>(GetParam(), dir_);
-        server_ = std::make_unique<TestServer>(
-            write_config(dir_, db_->url(), plugin_dir(), "auth, tasks", auth_yaml() + extra_yaml()));
+        start_server();
+    }
+    void start_server() {
+        std::string dir = plugin_dir();
+        std::string enabled = "auth, tasks";
+        if (!extra_plugins().empty()) {
+            // A directory of links: the core plugins next to test-only ones.
+            const auto links = dir_.path() / "plugins";
+            std::filesystem::create_directories(links);
+            for (const auto& name : extra_plugins()) {
+                enabled += ", " + name;
+            }
+            for (const std::string name : {"auth", "tasks"}) {
+                link_plugin(links, name);
+            }
+            for (const auto& name : extra_plugins()) {
+                link_plugin(links, name);
+            }
+            dir = links.string();
+        }
+        server_ = std::make_unique<TestServer>(write_config(dir_, db_->url(), dir, enabled, auth_yaml() + extra_yaml()));
     }
     void TearDown() override {
         server_.reset();
@@ -108,8 +128,19 @@ protected:
 
     // More YAML for the config (a top-level section replaces the default one).
     virtual std::string extra_yaml() { return ""; }
+    // Plugins loaded after auth and tasks: core ones or test-only ones (probe).
+    virtual std::vector<std::string> extra_plugins() { return {}; }
 
     std::uint16_t port() const { return server_->port(); }
+
+    static void link_plugin(const std::filesystem::path& links, const std::string& name) {
+        const auto file = name + ".so";
+        const auto core = std::filesystem::path(plugin_dir()) / file;
+        const auto target = std::filesystem::exists(core) ? core : std::filesystem::path(test_plugin_dir()) / file;
+        if (!std::filesystem::exists(links / file)) {
+            std::filesystem::create_symlink(target, links / file);
+        }
+    }
 
     HttpResult call(const User& user, const std::string& method, const std::string& target,
                     const nlohmann::json& body = nullptr, std::map<std::string, std::string> headers = {}) {
