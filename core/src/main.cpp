@@ -1,10 +1,11 @@
-// The tasklane executable: serve, migrate, check-config, version.
+// The tasklane executable: serve, migrate, check-config, rules check, version.
 #include "app/app.hpp"
 #include "app/logging.hpp"
 #include "app/plugin_commands.hpp"
 #include "db/migrator.hpp"
 #include "db/session_pool.hpp"
 
+#include <rule_runtime.hpp>
 #include <tasklane/core/config.hpp>
 #include <tasklane/sdk/version.hpp>
 
@@ -13,8 +14,11 @@
 #include <algorithm>
 #include <csignal>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 
 namespace {
 
@@ -26,6 +30,7 @@ constexpr const char* kUsage = R"(usage:
                                             apply pending migrations, or list them
   tasklane check-config FILE                validate a config file without starting
   tasklane config-reference [--config FILE] print every config key (core and enabled plugins) as Markdown
+  tasklane rules check FILE...              validate rule files offline (Lua syntax, rule table, schedule)
   tasklane version                          print versions
   tasklane <plugin command> [--config FILE] ...
                                             a command a plugin adds (listed by `tasklane help`)
@@ -134,6 +139,44 @@ int check_config(const std::string& path) {
     return 0;
 }
 
+// `tasklane rules check FILE...`: each file compiled in the rule sandbox with
+// the default limits, as the server would load it; exit 1 if any fails.
+int rules_check(int argc, char** argv) {
+    if (argc < 4) {
+        std::cerr << "usage: tasklane rules check FILE...\n";
+        return 2;
+    }
+    int failed = 0;
+    for (int i = 3; i < argc; ++i) {
+        const std::filesystem::path path(argv[i]);
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            std::cerr << path.string() << ": cannot read the file\n";
+            ++failed;
+            continue;
+        }
+        std::stringstream source;
+        source << in.rdbuf();
+        tasklane::rules::RuleRuntime runtime(tasklane::rules::RunLimitsConfig{});
+        try {
+            const auto spec = runtime.add("check", source.str(), path.filename().string());
+            std::string trigger;
+            for (const auto& type : spec.on) {
+                trigger += (trigger.empty() ? "on " : ", ") + type;
+            }
+            if (spec.schedule) {
+                trigger = "schedule \"" + *spec.schedule + "\"";
+            }
+            std::cout << path.string() << ": OK, rule '" << spec.name << "' (" << trigger << ")\n";
+        } catch (const tasklane::rules::RuleCompileError& e) {
+            std::cerr << path.string() << ":" << (e.line() ? std::to_string(*e.line()) + ":" : "") << " " << e.what()
+                      << "\n";
+            ++failed;
+        }
+    }
+    return failed == 0 ? 0 : 1;
+}
+
 bool is_core_command(const std::string& command) {
     static const std::vector<std::string> core = {"serve", "migrate", "check-config", "config-reference",
                                                   "version", "help", "--help", "-h"};
@@ -176,6 +219,9 @@ int plugin_command(int argc, char** argv) {
 }
 
 int run(int argc, char** argv) {
+    if (argc >= 3 && std::string(argv[1]) == "rules" && std::string(argv[2]) == "check") {
+        return rules_check(argc, argv);
+    }
     if (argc >= 2 && !is_core_command(argv[1])) {
         return plugin_command(argc, argv);
     }

@@ -86,7 +86,7 @@ protected:
 TEST_P(MigrationTest, ServerStartRecordsCoreAndPluginMigrations) {
     const auto config = write_config(dir_, db_->url(), plugin_dir(), "hello");
     TestServer server(config);
-    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"hello", 1}}));
+    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"core", 3}, {"hello", 1}, {"rules", 1}}));
     EXPECT_TRUE(table_exists("hello_greetings"));
 }
 
@@ -94,15 +94,16 @@ TEST_P(MigrationTest, ApplyingTwiceAppliesNothingTheSecondTime) {
     const auto configuration = core::load_configuration(write_config(dir_, db_->url(), plugin_dir(), "hello"));
     const auto all = core::all_migrations(configuration);
     Migrator migrator(*pool_);
-    EXPECT_EQ(migrator.pending(all), 3U);
+    EXPECT_EQ(migrator.pending(all), 5U);
     const auto first = migrator.apply(all);
-    ASSERT_EQ(first.size(), 3U);
+    ASSERT_EQ(first.size(), 5U);
     EXPECT_EQ(first[0].component, "core");
-    EXPECT_EQ(first[1].component, "core");
-    EXPECT_EQ(first[2].component, "hello");
+    EXPECT_EQ(first[2].component, "core");
+    EXPECT_EQ(first[3].component, "rules");
+    EXPECT_EQ(first[4].component, "hello");
     EXPECT_TRUE(migrator.apply(all).empty());
     EXPECT_EQ(migrator.pending(all), 0U);
-    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"hello", 1}}));
+    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"core", 3}, {"hello", 1}, {"rules", 1}}));
 }
 
 TEST_P(MigrationTest, MigrationsAlreadyAppliedByTheServerAreNotAppliedAgain) {
@@ -110,7 +111,7 @@ TEST_P(MigrationTest, MigrationsAlreadyAppliedByTheServerAreNotAppliedAgain) {
     { TestServer server(config); }
     Migrator migrator(*pool_);
     EXPECT_TRUE(migrator.apply(core::all_migrations(core::load_configuration(config))).empty());
-    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"hello", 1}}));
+    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"core", 3}, {"hello", 1}, {"rules", 1}}));
 }
 
 TEST_P(MigrationTest, EditedMigrationIsRefusedNamingComponentAndVersion) {
@@ -183,8 +184,8 @@ TEST_P(MigrationTest, ManualMigrateServerOnAFreshDatabaseIsNotReadyUntilTasklane
     ASSERT_NO_THROW(server = std::make_unique<TestServer>(config))
         << "with database.migrate: manual the server must start and report the pending migrations";
     EXPECT_TRUE(recorded().empty());
-    expect_ready_only_after_tasklane_migrate(server->port(), config, 3);
-    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"hello", 1}}));
+    expect_ready_only_after_tasklane_migrate(server->port(), config, 5);
+    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"core", 3}, {"hello", 1}, {"rules", 1}}));
 }
 
 TEST_P(MigrationTest, ManualMigrateServerWithAPendingPluginMigrationIsNotReadyUntilTasklaneMigrateRuns) {
@@ -194,9 +195,9 @@ TEST_P(MigrationTest, ManualMigrateServerWithAPendingPluginMigrationIsNotReadyUn
     all.resize(1);
     Migrator(*pool_).apply(all);
     TestServer server(config);
-    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}}));
-    expect_ready_only_after_tasklane_migrate(server.port(), config, 1);
-    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"hello", 1}}));
+    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"core", 3}}));
+    expect_ready_only_after_tasklane_migrate(server.port(), config, 2);
+    EXPECT_EQ(recorded(), (Recorded{{"core", 1}, {"core", 2}, {"core", 3}, {"hello", 1}, {"rules", 1}}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Dialects, MigrationTest, ::testing::Values(sdk::Dialect::Sqlite, sdk::Dialect::Postgresql),

@@ -8,6 +8,9 @@
 #include "logging.hpp"
 #include "plugin_host.hpp"
 
+#include <rule_engine.hpp>
+#include <rule_routes.hpp>
+
 #include <tasklane/core/config.hpp>
 
 #include <condition_variable>
@@ -19,6 +22,11 @@ namespace tasklane::core {
 
 // Generated from schema/ by tasklane_embed_migrations.
 std::vector<sdk::Migration> core_migrations(sdk::Dialect dialect);
+}  // namespace tasklane::core
+namespace tasklane::rules {
+std::vector<sdk::Migration> rules_migrations(sdk::Dialect dialect);
+}  // namespace tasklane::rules
+namespace tasklane::core {
 
 Configuration load_configuration(const std::string& path) {
     auto document = path.empty() ? ConfigDocument::from_text(embedded_default_config(), "(embedded default)")
@@ -41,7 +49,7 @@ Configuration load_configuration(const std::string& path) {
 
 std::vector<ComponentMigrations> all_migrations(const Configuration& configuration) {
     const auto dialect = DatabaseUrl::parse(configuration.settings["database"]["url"].get<std::string>()).dialect;
-    std::vector<ComponentMigrations> all{{"core", core_migrations(dialect)}};
+    std::vector<ComponentMigrations> all{{"core", core_migrations(dialect)}, {"rules", rules::rules_migrations(dialect)}};
     for (const auto& p : configuration.plugins) {
         all.push_back({p.info.name, p.plugin->migrations(dialect)});
     }
@@ -84,6 +92,10 @@ struct App::Impl {
     std::unique_ptr<HttpPipeline> pipeline;
     std::unique_ptr<HttpServer> server;
     std::vector<std::unique_ptr<PluginHost>> hosts;
+    // The rule engine runs as a component of its own on the SDK, after the
+    // plugins whose services its rules call, and stops before them.
+    std::unique_ptr<PluginHost> rules_host;
+    std::unique_ptr<rules::RuleEngine> rules;
     std::vector<LoadedPlugin*> started;
     std::atomic<bool> plugins_started{false};
     // GET /api/v1/meta; plugins add keys during start(), read-only afterwards.
@@ -224,6 +236,11 @@ void App::start() {
         s.started.push_back(&p);
         s.log->info("plugin {} {} started from {}", p.info.name, p.info.version, p.file);
     }
+    s.rules_host = std::make_unique<PluginHost>("rules", *s.pipeline, *s.dispatcher, *s.database, *s.jobs, s.services,
+                                                s.user_feed, cfg["rules"], make_logger("rules"), s.meta);
+    s.rules = std::make_unique<rules::RuleEngine>(*s.rules_host, rules::RuleEngineOptions::from_config(cfg["rules"]));
+    rules::register_rule_routes(s.rules_host->routes(), *s.rules);
+    s.rules->start();
     s.plugins_started = true;
     s.dispatcher->start();
     s.jobs->start();
@@ -259,6 +276,9 @@ void App::stop() {
     if (s.dispatcher) {
         const auto deadline = s.configuration.settings["server"]["shutdown_timeout"].get<long long>();
         s.dispatcher->stop(std::chrono::milliseconds(deadline));
+    }
+    if (s.rules) {
+        s.rules->stop();  // before the plugins whose services rules call
     }
     if (s.jobs) {
         s.jobs->stop();  // running jobs finish and are marked first

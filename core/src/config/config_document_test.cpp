@@ -159,7 +159,7 @@ TEST(ConfigDocument, EmptyDocumentResolvesToEveryDefault) {
         {"realtime", {{"port", 8081}}},
         {"database",
          {{"url", "sqlite://./data/tasklane.db"}, {"pool_size", 8}, {"migrate", "auto"}, {"busy_timeout", 5000}}},
-        {"plugins", {{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "hello"}}}},
+        {"plugins", {{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "notifications", "integrations"}}}},
         {"events", {{"poll_interval", 500}, {"batch_size", 200}, {"retention", 7 * 24 * 3600 * 1000}}},
         {"jobs",
          {{"workers", 2},
@@ -169,6 +169,13 @@ TEST(ConfigDocument, EmptyDocumentResolvesToEveryDefault) {
           {"backoff_base", 2000},
           {"backoff_max", 3600000},
           {"retention", 7 * 24 * 3600 * 1000}}},
+        {"rules",
+         {{"dir", "./rules"},
+          {"workers", 2},
+          {"run_as", ""},
+          {"reload_interval", 2000},
+          {"limits", {{"instructions", 1000000}, {"memory", 8 << 20}, {"actions", 20}, {"wall_time", 1000}, {"depth", 3}}},
+          {"runs", {{"keep", 1000}, {"max_age", 7 * 24 * 3600 * 1000}}}}},
         {"logging", {{"level", "info"}, {"format", "text"}}},
     };
     EXPECT_EQ(resolve(""), expected);
@@ -420,7 +427,8 @@ TEST(ConfigDocument, ShippedDefaultConfigValidatesAgainstTheCoreSchema) {
     EXPECT_EQ(config["server"]["host"], "127.0.0.1");
     EXPECT_EQ(config["server"]["port"], 8080);
     EXPECT_EQ(config["database"]["url"], "sqlite://./data/tasklane.db");
-    EXPECT_EQ(config["plugins"], (json{{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "hello"}}}));
+    EXPECT_EQ(config["plugins"],
+              (json{{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "notifications", "integrations"}}}));
     EXPECT_EQ(config["logging"], (json{{"level", "info"}, {"format", "text"}}));
 }
 

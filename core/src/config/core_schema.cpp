@@ -1,5 +1,7 @@
 #include <tasklane/core/config.hpp>
 
+#include <rule_engine.hpp>
+
 #include <stdexcept>
 
 namespace tasklane::core {
@@ -59,7 +61,7 @@ ConfigKey plugins_section() {
         "plugins", "Which plugin libraries are loaded.",
         {
             ConfigKey::value("dir", ConfigType::String, "./build/plugins", "Directory searched for plugin libraries."),
-            ConfigKey::value("enabled", ConfigType::StringList, nlohmann::json::array({"auth", "tasks", "hello"}),
+            ConfigKey::value("enabled", ConfigType::StringList, nlohmann::json::array({"auth", "tasks", "notifications", "integrations"}),
                              "Names of the plugins to load from plugins.dir."),
         });
 }
@@ -108,7 +110,8 @@ ConfigKey logging_section() {
 sdk::ConfigKey core_config_schema() {
     return ConfigKey::section("", "The Tasklane configuration file.",
                               {server_section(), realtime_section(), database_section(), plugins_section(),
-                               events_section(), jobs_section(), logging_section()});
+                               events_section(), jobs_section(), rules::rules_config_schema(),
+                               logging_section()});
 }
 
 sdk::ConfigKey combined_schema(const sdk::ConfigKey& core, const std::vector<sdk::ConfigKey>& plugin_sections) {

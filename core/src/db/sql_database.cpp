@@ -80,9 +80,10 @@ public:
             lock.execute(database_, sql);
         }
         sdk::Query insert;
-        insert.text = "INSERT INTO events (type, occurred_at, actor_type, actor_id, data) VALUES (" +
+        insert.text = "INSERT INTO events (type, occurred_at, actor_type, actor_id, actor_depth, data) VALUES (" +
                       insert.param(type) + ", " + insert.param(static_cast<long long>(now_epoch_ms())) + ", " +
                       insert.param(actor.type) + ", " + insert.param(actor.id.dump()) + ", " +
+                      insert.param(static_cast<long long>(actor.depth)) + ", " +
                       (dialect_ == sdk::Dialect::Postgresql ? "CAST(" + insert.param(data.dump()) + " AS jsonb)"
                                                             : insert.param(data.dump())) +
                       ") RETURNING id";

@@ -154,13 +154,15 @@ std::vector<sdk::Event> Dispatcher::fetch_after(std::int64_t after) {
     std::vector<sdk::Event> events;
     long long id = 0;
     long long occurred_at = 0;
+    int depth = 0;
     std::string type, actor_type, actor_id, data;
     long long from = after;
     int limit = options_.batch_size;
-    soci::statement st = (sql.prepare << "SELECT id, type, occurred_at, actor_type, actor_id, CAST(data AS TEXT) "
-                                         "FROM events WHERE id > :after ORDER BY id LIMIT :limit",
-                          soci::into(id), soci::into(type), soci::into(occurred_at), soci::into(actor_type),
-                          soci::into(actor_id), soci::into(data), soci::use(from), soci::use(limit));
+    soci::statement st =
+        (sql.prepare << "SELECT id, type, occurred_at, actor_type, actor_id, actor_depth, CAST(data AS TEXT) "
+                        "FROM events WHERE id > :after ORDER BY id LIMIT :limit",
+         soci::into(id), soci::into(type), soci::into(occurred_at), soci::into(actor_type), soci::into(actor_id),
+         soci::into(depth), soci::into(data), soci::use(from), soci::use(limit));
     st.execute();
     while (st.fetch()) {
         sdk::Event e;
@@ -169,6 +171,7 @@ std::vector<sdk::Event> Dispatcher::fetch_after(std::int64_t after) {
         e.occurred_at_ms = occurred_at;
         e.actor.type = actor_type;
         e.actor.id = nlohmann::json::parse(actor_id, nullptr, false);
+        e.actor.depth = depth;
         e.data = nlohmann::json::parse(data, nullptr, false);
         events.push_back(std::move(e));
     }

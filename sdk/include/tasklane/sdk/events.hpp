@@ -21,10 +21,14 @@ namespace tasklane::sdk {
 struct Actor {
     std::string type = "system";  // "user" | "rule" | "system"
     nlohmann::json id;            // user id (number), rule name (string) or null
+    // How many rule actions led here: 0 for a person or the system, the
+    // triggering event's depth + 1 for a rule's action. Rules stop reacting
+    // past rules.limits.depth, so rules that trigger each other cannot loop.
+    int depth = 0;
 
-    static Actor user(std::int64_t user_id) { return {"user", user_id}; }
-    static Actor rule(const std::string& rule_name) { return {"rule", rule_name}; }
-    static Actor system() { return {"system", nullptr}; }
+    static Actor user(std::int64_t user_id) { return {"user", user_id, 0}; }
+    static Actor rule(const std::string& rule_name, int depth = 1) { return {"rule", rule_name, depth}; }
+    static Actor system() { return {"system", nullptr, 0}; }
 };
 
 struct Event {
@@ -35,7 +39,7 @@ struct Event {
     nlohmann::json data;
 };
 
-// {id, type, occurred_at (ISO 8601 UTC), actor:{type,id}, data}
+// {id, type, occurred_at (ISO 8601 UTC), actor:{type,id[,depth when > 0]}, data}
 nlohmann::json to_json(const Event& event);
 
 using EventHandler = std::function<void(const Event&)>;
@@ -84,7 +88,9 @@ inline nlohmann::json to_json(const Event& event) {
     return {{"id", event.id},
             {"type", event.type},
             {"occurred_at", iso8601_utc(event.occurred_at_ms)},
-            {"actor", {{"type", event.actor.type}, {"id", event.actor.id}}},
+            {"actor", event.actor.depth > 0 ? nlohmann::json{{"type", event.actor.type}, {"id", event.actor.id},
+                                                             {"depth", event.actor.depth}}
+                                             : nlohmann::json{{"type", event.actor.type}, {"id", event.actor.id}}},
             {"data", event.data}};
 }
 
