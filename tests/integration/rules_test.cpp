@@ -288,6 +288,45 @@ TEST_P(RulesTest, AScheduledRuleRunsOncePerTick) {
     EXPECT_EQ(ticks["total"], 1);
 }
 
+// With the notifications and integrations plugins: api.notify reaches the
+// user's notifications; api.webhook only knows targets named in the config.
+class RulesWithPluginsTest : public RulesTest {
+protected:
+    std::vector<std::string> extra_plugins() override { return {"notifications", "integrations"}; }
+};
+
+TEST_P(RulesWithPluginsTest, NotifyReachesTheUserAndWebhookNeedsANamedTarget) {
+    const auto rule = create_rule(R"(return {
+  name = "tell-creator",
+  on = "task.created",
+  run = function(event, api)
+    local t = event.data.task
+    api.notify(t.creator_id, { title = "Seen: " .. t.title, body = "by a rule", data = { task_id = t.id } })
+    local ok, err = pcall(api.webhook, "nowhere", { id = t.id })
+    api.log(tostring(ok) .. " " .. err)
+  end,
+})");
+    const auto alice = member("alice");
+    const auto task = create_titled(alice, "Watch me");
+    nlohmann::json notes;
+    ASSERT_TRUE(eventually([&] {
+        notes = list(alice, "/api/v1/notifications")["items"];
+        return !notes.empty();
+    }, 5s));
+    EXPECT_EQ(notes[0]["title"], "Seen: Watch me");
+    EXPECT_EQ(notes[0]["data"]["task_id"], id_of(task));
+    const auto runs = await_runs(rule, 1);
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0]["outcome"], "ok") << runs[0].dump();
+    ASSERT_EQ(runs[0]["logs"].size(), 1u);
+    EXPECT_NE(runs[0]["logs"][0].get<std::string>().find("false api.webhook: 422"), std::string::npos)
+        << runs[0]["logs"].dump();
+}
+
+INSTANTIATE_TEST_SUITE_P(Dialects, RulesWithPluginsTest,
+                         ::testing::Values(sdk::Dialect::Sqlite, sdk::Dialect::Postgresql),
+                         [](const ::testing::TestParamInfo<sdk::Dialect>& info) { return dialect_name(info.param); });
+
 INSTANTIATE_TEST_SUITE_P(Dialects, RulesTest, ::testing::Values(sdk::Dialect::Sqlite, sdk::Dialect::Postgresql),
                          [](const ::testing::TestParamInfo<sdk::Dialect>& info) { return dialect_name(info.param); });
 
