@@ -1,5 +1,6 @@
 // The outbox and dispatcher: events are delivered after commit, in id order,
 // once, and a restart resumes where the subscriber stopped.
+#include "../../core/src/events/dispatcher.hpp"
 #include "../support/http_client.hpp"
 #include "../support/server_process.hpp"
 #include "../support/test_env.hpp"
@@ -43,6 +44,17 @@ TEST_P(OutboxTest, CommittedEventsReachTheSubscriberInIdOrder) {
     const auto ids = publish(server.port(), 20);
     ASSERT_TRUE(recorded_count_is(20));
     EXPECT_EQ(recorded_ids(record_file()), ids);
+}
+
+TEST_P(OutboxTest, ADurableSubscriberThatFailsGetsTheSameEventAgainInOrder) {
+    TestServer server(write_config(dir_, db_->url(), test_plugin_dir(), "probe",
+                                   "probe:\n  record_file: \"" + record_file() + "\"\n  fail_times: 2\n"));
+    const auto ids = publish(server.port(), 3);
+    // Each event fails twice (retried after 0.2 s, then 0.4 s) and is then handled, once, in order.
+    ASSERT_TRUE(eventually([&] { return recorded_ids(record_file()).size() >= 3; }, std::chrono::seconds(20)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(recorded_ids(record_file()), ids);
+    EXPECT_EQ(server.app().dispatcher().stats().handler_errors, 6u);
 }
 
 TEST_P(OutboxTest, EventOfARolledBackTransactionIsNeverDelivered) {

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -49,12 +50,15 @@ public:
             {ConfigKey::value("record_file", ConfigType::String, "", "File the subscriber appends event ids to"),
              ConfigKey::value("hang_on_first_event", ConfigType::Boolean, false,
                               "Block the subscriber on its first event (until the process is killed)"),
+             ConfigKey::value("fail_times", ConfigType::Integer, 0,
+                              "The subscriber throws on its first fail_times calls for each event"),
              ConfigKey::value("job_file", ConfigType::String, "", "File the probe.job handler appends its runs to")});
     }
 
     void start(Host& host) override {
         record_file_ = host.config().value("record_file", "");
         hang_ = host.config().value("hang_on_first_event", false);
+        fail_times_ = host.config().value("fail_times", 0);
         Database& db = host.database();
         job_file_ = host.config().value("job_file", "");
         JobQueue& jobs = host.jobs();
@@ -114,6 +118,9 @@ public:
                                                  std::this_thread::sleep_for(std::chrono::milliseconds(50));
                                              }
                                              return;
+                                         }
+                                         if (++calls_[event.id] <= fail_times_) {
+                                             throw std::runtime_error("probe subscriber fails on purpose");
                                          }
                                          if (!record_file_.empty()) {
                                              append_line(record_file_, std::to_string(event.id) + "\n");
@@ -223,6 +230,8 @@ private:
     nlohmann::json feed_log_ = nlohmann::json::array();
     std::string job_file_;
     std::string record_file_;
+    int fail_times_ = 0;
+    std::map<std::int64_t, int> calls_;  // per event: handler calls (the dispatcher thread only)
     bool hang_ = false;
     std::atomic<bool> stopping_{false};
 };

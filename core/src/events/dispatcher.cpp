@@ -178,29 +178,57 @@ std::vector<sdk::Event> Dispatcher::fetch_after(std::int64_t after) {
     return events;
 }
 
+// Calls of a durable subscriber's handler for one event before it is skipped:
+// with delays of 0.2, 0.4, ... 12.8 s between them, about 25 s in all.
+constexpr int kHandlerAttempts = 8;
+
 bool Dispatcher::deliver_batch() {
     if (subscribers_.empty()) {
         last_seen_id_ = outbox_head();
         return false;
     }
+    const auto now = std::chrono::steady_clock::now();
+    auto waiting = [&](const Subscriber& s) { return s.failures > 0 && now < s.retry_at; };
+    // A subscriber waiting to retry does not hold the others back.
     std::int64_t from = std::numeric_limits<std::int64_t>::max();
+    bool anyone_ready = false;
     for (const auto& s : subscribers_) {
-        from = std::min(from, s.cursor);
+        if (!waiting(s)) {
+            from = std::min(from, s.cursor);
+            anyone_ready = true;
+        }
+    }
+    if (!anyone_ready) {
+        return false;
     }
     const auto events = fetch_after(from);
     for (const auto& event : events) {
         for (auto& s : subscribers_) {
-            if (s.cursor >= event.id) {
-                continue;
+            if (s.cursor >= event.id || waiting(s)) {
+                continue;  // passed, or waiting to retry its failed event (it stays behind its cursor)
             }
             if (s.wants(event.type)) {
                 try {
                     s.subscription.handler(event);
                     ++delivered_;
+                    s.failures = 0;
                 } catch (const std::exception& e) {
                     ++handler_errors_;
-                    log_->error("event subscriber '{}' failed on event {} ({}): {}", s.subscription.name, event.id,
-                                event.type, e.what());
+                    if (s.subscription.durable && ++s.failures < kHandlerAttempts) {
+                        // A durable subscriber must not lose the event to a passing failure (the
+                        // database away for a moment): it is retried with a growing delay.
+                        const auto delay = std::chrono::milliseconds(100LL << std::min(s.failures, 7));
+                        s.retry_at = std::chrono::steady_clock::now() + delay;
+                        log_->warn("event subscriber '{}' failed on event {} ({}), attempt {} of {}; retrying in {} ms: {}",
+                                   s.subscription.name, event.id, event.type, s.failures, kHandlerAttempts,
+                                   delay.count(), e.what());
+                        continue;
+                    }
+                    log_->error("event subscriber '{}' failed on event {} ({}){}; skipping it: {}",
+                                s.subscription.name, event.id, event.type,
+                                s.subscription.durable ? " " + std::to_string(kHandlerAttempts) + " times" : "",
+                                e.what());
+                    s.failures = 0;
                 }
                 s.cursor = event.id;
                 if (s.subscription.durable) {

@@ -50,6 +50,10 @@ private:
         sdk::Subscription subscription;
         std::int64_t cursor = 0;
         std::int64_t persisted = 0;
+        // A durable subscriber whose handler threw: the same event again, not
+        // before retry_at, until kHandlerAttempts calls have failed.
+        int failures = 0;
+        std::chrono::steady_clock::time_point retry_at{};
         bool wants(const std::string& type) const;
     };
 
