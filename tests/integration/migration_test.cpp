@@ -9,7 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <fstream>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <set>
 #include <utility>
@@ -204,10 +207,29 @@ INSTANTIATE_TEST_SUITE_P(Dialects, MigrationTest, ::testing::Values(sdk::Dialect
                          [](const ::testing::TestParamInfo<sdk::Dialect>& info) { return dialect_name(info.param); });
 
 // Port 1 on loopback has no listener: every connection is refused at once.
+// A port no listener and no outgoing connection holds now, below Linux's
+// ephemeral range (32768-60999): a port in that range can be taken at any
+// moment by some client socket's local end, and PostgreSQL then cannot bind it.
+std::string free_port_below_ephemeral_range() {
+    for (int port = 20000 + ::getpid() % 10000; port < 32768; ++port) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(static_cast<std::uint16_t>(port));
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+        ::close(fd);
+        if (free) {
+            return std::to_string(port);
+        }
+    }
+    return "29999";
+}
+
 // A PostgreSQL cluster of this test's own, so it can be stopped and started.
 class PrivateCluster {
 public:
-    PrivateCluster() : port_(std::to_string(56000 + ::getpid() % 1000)), dir_("/tmp/tasklane-test-pg-private-" + port_) {}
+    PrivateCluster() : port_(free_port_below_ephemeral_range()), dir_("/tmp/tasklane-test-pg-private-" + port_) {}
     ~PrivateCluster() { run("stop.sh"); }
     void start() { run("start.sh"); }
     // Stops the server but keeps its data, as an outage would.
