@@ -29,7 +29,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-[ -n "${BENCH_KEEP:-}" ] && trap - EXIT
 
 cat >"$work/tasklane.yaml" <<YAML
 server: { host: 127.0.0.1, port: $port, threads: 4 }
