@@ -345,6 +345,7 @@ void RuleEngine::record(const Active& rule, std::optional<std::int64_t> event_id
 void RuleEngine::scheduler() {
     auto next_sync = std::chrono::steady_clock::now() + options_.reload_interval;
     std::int64_t next_purge_ms = 0;
+    bool paused_logged = false;
     while (!stopping_) {
         {
             std::unique_lock lock(scheduler_mutex_);
@@ -366,8 +367,13 @@ void RuleEngine::scheduler() {
                 next_purge_ms = now_ms() + 3600 * 1000;
                 store_.purge_runs(options_.runs_per_rule, now_ms() - options_.runs_max_age.count());
             }
+            paused_logged = false;
         } catch (const std::exception& e) {
-            log_->warn("rule scheduler: {}", e.what());  // the database may be away; the next round retries
+            // The database may be away or not migrated yet; the next round retries. Said once.
+            if (!paused_logged) {
+                log_->warn("rule scheduler paused: {}", e.what());
+                paused_logged = true;
+            }
         }
     }
 }

@@ -155,7 +155,7 @@ TEST_F(RuleRuntimeTest, DeepRecursionIsStopped) {
 TEST_F(RuleRuntimeTest, DangerousFunctionsAreAbsent) {
     for (const std::string expr :
          {"os.execute", "os.exit", "os.getenv", "os.remove", "io", "require", "dofile", "loadfile", "debug",
-          "collectgarbage", "string.dump", "package", "coroutine"}) {
+          "collectgarbage", "string.dump", "package", "coroutine", "rawset"}) {
         const auto result = run_body("assert(" + expr + " == nil, '" + expr + " is present')");
         EXPECT_EQ(result.outcome, "ok") << expr << ": " << result.error;
     }
@@ -179,6 +179,7 @@ TEST_F(RuleRuntimeTest, LoadTakesTextOnly) {
 TEST_F(RuleRuntimeTest, TheEventAndTheApiAreReadOnlyAndRulesDoNotShareGlobals) {
     EXPECT_EQ(run_body("event.data.task.title = 'x'").outcome, "error");
     EXPECT_EQ(run_body("api.tasks.get = nil").outcome, "error");
+    EXPECT_EQ(run_body("setmetatable(event, {})").outcome, "error");
     runtime.add("a", "return { name = 'a', on = 'task.created', run = function() string.upper = nil shared = 1 end }",
                 "a");
     runtime.add("b", "return { name = 'b', on = 'task.created', run = function() "
