@@ -11,6 +11,8 @@
 
 #include <soci/sqlite3/soci-sqlite3.h>
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstring>
@@ -86,6 +88,13 @@ int serve(const std::string& config_path) {
 
     auto configuration = configure(config_path);
     auto log = make_logger("tasklane");
+    // Each WebSocket client holds a descriptor: take what the supervisor allows
+    // (the soft limit is often 1024 while the hard one is far higher).
+    rlimit files{};
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
     for (const auto& p : configuration.plugins) {
         log->info("loaded plugin {} {} from {}", p.info.name, p.info.version, p.file);
     }

@@ -91,17 +91,18 @@ public:
                                  .types = task_event_types(),
                                  .handler = [this](const sdk::Event& e) { subscriber_->handle(e); },
                                  .durable = true});
-        // Live on every node: a user's clients may be connected to any of them.
-        sdk::UserFeed& feed = host.user_feed();
-        host.events().subscribe({.name = "notifications.feed",
-                                 .types = {kCreatedEvent},
-                                 .handler =
-                                     [&feed](const sdk::Event& e) {
-                                         feed.push(e.data.value("user_id", std::int64_t{0}), "notifications",
-                                                   {{"type", "notification"},
-                                                    {"data", e.data.value("notification", nlohmann::json::object())}});
-                                     },
-                                 .durable = false});
+        // /ws/notifications: each user's own notifications, live on every node
+        // and replayed after a reconnect (since=), from the outbox.
+        host.user_feed().add_channel(
+            {.name = "notifications",
+             .event_types = {kCreatedEvent},
+             .message = [](const sdk::Event& e) -> std::optional<sdk::FeedMessage> {
+                 return sdk::FeedMessage{.type = "notification",
+                                         .data = e.data.value("notification", nlohmann::json::object())};
+             },
+             .visible = [](const sdk::Caller& caller, const sdk::Event& e) {
+                 return e.data.value("user_id", std::int64_t{0}) == caller.user_id;
+             }});
         reminders_->ensure_chain();
         if (!mailer_->config().enabled()) {
             log_->info("notifications.smtp.host is empty: notifications are not emailed");

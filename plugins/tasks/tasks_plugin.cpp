@@ -1,6 +1,7 @@
 // The tasks plugin: config (workflow), migrations and routes. Logic lives in
 // TaskService, SQL in TaskStore.
 #include "task_api.hpp"
+#include "task_feed.hpp"
 #include "task_routes.hpp"
 #include "task_service.hpp"
 #include "template_routes.hpp"
@@ -51,6 +52,7 @@ public:
         register_template_routes(host.routes(), *templates_, *service_);
         host.set_meta("workflow", service_->workflow().to_json());
         host.services().provide(std::make_shared<TaskApi>(*service_));
+        host.user_feed().add_channel(task_feed_channel());
     }
 
     void stop() override {

@@ -31,6 +31,7 @@ using Recorded = std::set<std::pair<std::string, int>>;  // (component, version)
 std::string write_server_config(const TempDir& dir, const std::string& database_yaml) {
     const auto path = dir.file("tasklane.yaml");
     std::ofstream(path) << "server:\n  host: 127.0.0.1\n  port: 0\n  threads: 2\n  shutdown_timeout: 5s\n"
+                        << "realtime:\n  host: 127.0.0.1\n  port: 0\n"
                         << "database:\n" << database_yaml
                         << "plugins:\n  dir: \"" << plugin_dir() << "\"\n  enabled: [hello]\n"
                         << "events:\n  poll_interval: 100ms\n"

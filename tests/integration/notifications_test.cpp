@@ -6,6 +6,7 @@
 #include "../support/api_assertions.hpp"
 #include "../support/http_client.hpp"
 #include "../support/test_env.hpp"
+#include "../support/ws_client.hpp"
 #include "tasks_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -477,6 +478,8 @@ TEST_P(NotificationsTest, ARedeliveredEventCreatesNothingTwice) {
 
 TEST_P(NotificationsTest, NotifierServiceCreatesANotificationAndPushesItToTheLiveFeed) {
     const auto bob = member("bob");
+    WsClient feed(server_->realtime_port(), "/ws/notifications?token=" + bob.token);
+    ASSERT_EQ(feed.handshake_status(), 101) << feed.refusal_body();
     const auto id =
         notify_via_probe({{"user_id", bob.id}, {"title", "Deploy finished"}, {"body", "v2.1 is live"}, {"data", {{"build", 7}}}});
     ASSERT_GT(id, 0);
@@ -487,20 +490,10 @@ TEST_P(NotificationsTest, NotifierServiceCreatesANotificationAndPushesItToTheLiv
     EXPECT_EQ(items[0]["body"], "v2.1 is live");
     EXPECT_EQ(items[0]["data"]["build"], 7);
 
-    nlohmann::json pushed;
-    ASSERT_TRUE(eventually([&] {
-        const auto feed = http(port(), "GET", "/api/v1/probe/feed").json();
-        for (const auto& item : feed["items"]) {
-            if (item["channel"] == "notifications" && item["message"]["data"].value("id", std::int64_t{0}) == id) {
-                pushed = item;
-                return true;
-            }
-        }
-        return false;
-    }));
-    EXPECT_EQ(pushed["user_id"], bob.id);
-    EXPECT_EQ(pushed["message"]["type"], "notification");
-    EXPECT_EQ(pushed["message"]["data"], items[0]);
+    const auto pushed = feed.next_of_type("notification");
+    ASSERT_FALSE(pushed.is_null());
+    EXPECT_EQ(pushed["data"], items[0]);
+    EXPECT_GT(pushed["event_id"].get<std::int64_t>(), 0);
 
     // "message" mails are off by default: no job.
     EXPECT_EQ(email_jobs()["total"], 0);

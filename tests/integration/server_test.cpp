@@ -162,8 +162,10 @@ TEST_P(ServerTest, MetaTellsClientsTheVersionAndRealtimeEndpoint) {
     ASSERT_EQ(r.status, 200);
     const auto meta = r.json();
     EXPECT_EQ(meta["version"], TASKLANE_VERSION);
-    EXPECT_EQ(meta["realtime"]["port"], 8081);
+    EXPECT_EQ(meta["realtime"]["port"], server_->realtime_port());
+    EXPECT_GT(server_->realtime_port(), 0);
     EXPECT_EQ(meta["realtime"]["path_prefix"], "/ws");
+    EXPECT_TRUE(meta["realtime"]["url"].is_null());
 }
 
 TEST_P(ServerTest, AdminRouteWithoutAnAuthenticatorIs401) {

@@ -5,7 +5,7 @@
 // runs are recorded in job_file ("<id> <attempt> start|done|failed <ms>"), that
 // fails its first fail_times attempts, fails permanently, or sleeps, on demand.
 // It also stands in for the consumers of the SDK services: it records what the
-// user feed pushes (GET /api/v1/probe/feed) and calls the Notifier,
+// user feed pushes (GET /api/v1/probe/feed), pushes to it (POST /api/v1/probe/push) and calls the Notifier,
 // WebhookTargets, UserDirectory and TaskApi services other plugins provide.
 #include <tasklane/sdk/sdk.hpp>
 
@@ -147,6 +147,18 @@ private:
                           [this](const Request&) {
                               std::lock_guard lock(feed_mutex_);
                               return Response::json(200, {{"items", feed_log_}});
+                          });
+        // {user_id, channel, count, bytes}: `count` live pushes of about `bytes` each (a flood for slow clients).
+        host.routes().add({.method = "POST", .path = "/api/v1/probe/push", .summary = "Pushes to a user's feed"},
+                          [this](const Request& req) {
+                              const auto body = nlohmann::json::parse(req.body);
+                              const auto count = body.value("count", 1);
+                              const std::string pad(body.value("bytes", std::size_t{0}), 'x');
+                              for (int i = 0; i < count; ++i) {
+                                  feed_->push(body.at("user_id").get<std::int64_t>(), body.at("channel").get<std::string>(),
+                                              {{"type", "probe"}, {"n", i}, {"pad", pad}});
+                              }
+                              return Response::no_content();
                           });
         Services& services = host.services();
         Database& db = host.database();

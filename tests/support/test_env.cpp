@@ -92,6 +92,7 @@ std::string write_config(const TempDir& dir, const std::string& database_url, co
     };
     const std::vector<std::pair<std::string, std::string>> defaults = {
         {"server", "server:\n  host: 127.0.0.1\n  port: 0\n  threads: 2\n  shutdown_timeout: 5s\n"},
+        {"realtime", "realtime:\n  host: 127.0.0.1\n  port: 0\n"},
         {"database", "database:\n  url: \"" + database_url + "\"\n  pool_size: 4\n"},
         {"plugins", "plugins:\n  dir: \"" + plugins_dir + "\"\n  enabled: [" + enabled_plugins + "]\n"},
         {"events", "events:\n  poll_interval: 100ms\n"},
@@ -112,6 +113,7 @@ TestServer::TestServer(const std::string& config_file) {
     app_ = std::make_unique<core::App>(core::load_configuration(config_file));
     app_->start();
     port_ = app_->http_port();
+    realtime_port_ = app_->realtime_port();
 }
 
 TestServer::~TestServer() { stop(); }

@@ -69,12 +69,14 @@ public:
     explicit TestServer(const std::string& config_file);
     ~TestServer();
     std::uint16_t port() const { return port_; }
+    std::uint16_t realtime_port() const { return realtime_port_; }
     core::App& app() { return *app_; }
     void stop();
 
 private:
     std::unique_ptr<core::App> app_;
     std::uint16_t port_ = 0;
+    std::uint16_t realtime_port_ = 0;
 };
 
 // Polls until `condition` holds or the deadline passes; returns whether it held.

@@ -4,6 +4,8 @@
 #include "../events/dispatcher.hpp"
 #include "../jobs/job_routes.hpp"
 #include "../http/http_server.hpp"
+#include "../realtime/realtime_metrics.hpp"
+#include "../realtime/realtime_server.hpp"
 #include "health_routes.hpp"
 #include "logging.hpp"
 #include "plugin_host.hpp"
@@ -77,6 +79,13 @@ JobQueueOptions job_options(const nlohmann::json& section) {
     return o;
 }
 
+realtime::ConnectionLimits connection_limits(const nlohmann::json& realtime_section) {
+    realtime::ConnectionLimits limits;
+    limits.max_connections = realtime_section["max_connections"].get<std::size_t>();
+    limits.max_per_user = realtime_section["max_connections_per_user"].get<std::size_t>();
+    return limits;
+}
+
 struct App::Impl {
     // Declared first so it is destroyed last: routes and subscriptions hold
     // code from the plugin libraries.
@@ -96,6 +105,11 @@ struct App::Impl {
     // plugins whose services its rules call, and stops before them.
     std::unique_ptr<PluginHost> rules_host;
     std::unique_ptr<rules::RuleEngine> rules;
+    // The WebSocket feeds: after everything above, so they go first (the
+    // channels hold plugin code); the hub outlives the server for /metrics.
+    std::unique_ptr<realtime::FeedHub> feed_hub;
+    std::unique_ptr<realtime::RealtimeServer> realtime;
+    std::uint64_t feed_listener = 0;
     std::vector<LoadedPlugin*> started;
     std::atomic<bool> plugins_started{false};
     // GET /api/v1/meta; plugins add keys during start(), read-only afterwards.
@@ -150,6 +164,8 @@ App::~App() {
     // Everything holding plugin code goes before the libraries unload.
     impl_->server.reset();
     impl_->pipeline.reset();
+    impl_->realtime.reset();
+    impl_->feed_hub.reset();
     impl_->dispatcher.reset();
     impl_->jobs.reset();
     impl_->hosts.clear();
@@ -207,6 +223,7 @@ void App::start() {
         sources.plugins.emplace_back(p.info.name, p.info.version);
     }
     sources.plugins_started = &s.plugins_started;
+    sources.websocket = [&s] { return s.feed_hub ? realtime::realtime_health(*s.feed_hub) : nlohmann::json(); };
     if (url.dialect == sdk::Dialect::Sqlite) {
         const auto dir = std::filesystem::path(url.sqlite_path).parent_path();
         sources.data_dir = dir.empty() ? "." : dir.string();
@@ -242,8 +259,10 @@ void App::start() {
     rules::register_rule_routes(s.rules_host->routes(), *s.rules);
     s.rules->start();
     s.plugins_started = true;
+    start_feeds();
     s.dispatcher->start();
     s.jobs->start();
+    start_realtime();
 
     HttpServerOptions hopts;
     hopts.host = cfg["server"]["host"].get<std::string>();
@@ -270,6 +289,13 @@ void App::stop() {
     }
     s.stopped = true;
     s.stop_migration_retry();
+    if (s.realtime) {
+        s.realtime->stop();  // clients are told (1001) before the REST side goes
+    }
+    if (s.feed_listener) {
+        s.user_feed.unlisten(s.feed_listener);
+        s.feed_listener = 0;
+    }
     if (s.server) {
         s.server->stop();  // in-flight handlers finish on their reactor threads first
     }
@@ -298,7 +324,85 @@ void App::stop() {
     s.log->info("stopped");
 }
 
-std::uint16_t App::http_port() const { return impl_->server ? impl_->server->port() : 0; }
+// The channels plugins added in start() become the WebSocket feeds: one live
+// subscription hands each of their events to the hub.
+void App::start_feeds() {
+    auto& s = *impl_;
+    auto channels = s.user_feed.channels();
+    std::vector<std::string> types;
+    for (const auto& c : channels) {
+        types.insert(types.end(), c.event_types.begin(), c.event_types.end());
+    }
+    s.feed_hub = std::make_unique<realtime::FeedHub>(
+        std::move(channels), connection_limits(s.configuration.settings["realtime"]), make_logger("realtime"));
+    if (!types.empty()) {
+        s.dispatcher->subscribe({.name = "realtime",
+                                 .types = types,
+                                 .handler = [hub = s.feed_hub.get()](const sdk::Event& e) { hub->publish(e); },
+                                 .durable = false});
+    }
+    s.feed_listener = s.user_feed.listen(
+        [hub = s.feed_hub.get()](std::int64_t user_id, const std::string& channel, const nlohmann::json& message) {
+            hub->push(user_id, channel, message);
+        });
+    realtime::register_realtime_metrics(s.metrics, *s.feed_hub);
+}
+
+void App::start_realtime() {
+    auto& s = *impl_;
+    const auto& cfg = s.configuration.settings["realtime"];
+    realtime::RealtimeOptions o;
+    o.host = cfg["host"].get<std::string>();
+    o.port = cfg["port"].get<std::uint16_t>();
+    o.threads = cfg["threads"].get<int>();
+    o.max_message_bytes = cfg["max_message_bytes"].get<std::size_t>();
+    o.send_queue = cfg["send_queue"].get<std::size_t>();
+    o.ping_interval = std::chrono::milliseconds(cfg["ping_interval"].get<long long>());
+    o.reauth_interval = std::chrono::milliseconds(cfg["reauth_interval"].get<long long>());
+    o.allowed_origins = cfg["allowed_origins"].get<std::vector<std::string>>();
+    o.limits = connection_limits(cfg);
+    o.replay_max_events = cfg["replay_max_events"].get<int>();
+    if (o.threads < 1 || o.threads > 64 || o.send_queue < 8 || o.ping_interval.count() < 1000) {
+        throw std::runtime_error("realtime: threads must be 1-64, send_queue at least 8, ping_interval at least 1s");
+    }
+    auto authenticate = [pipeline = s.pipeline.get()](const std::string& token, const std::string& remote) {
+        sdk::Request request;
+        request.method = "GET";
+        request.path = "/ws";
+        request.headers["Authorization"] = "Bearer " + token;
+        request.remote_address = remote;
+        const auto caller = pipeline->authenticate(request);
+        if (!caller) {
+            throw sdk::ApiError::unauthorized();
+        }
+        return *caller;
+    };
+    s.realtime = std::make_unique<realtime::RealtimeServer>(
+        *s.feed_hub, *s.pool, authenticate, [d = s.dispatcher.get()] { return d->stats().last_seen_id; }, o,
+        make_logger("realtime"));
+    try {
+        s.realtime->start();
+    } catch (const std::exception& e) {
+        throw std::runtime_error("cannot listen for WebSocket clients on " + o.host + ":" + std::to_string(o.port) +
+                                 ": " + e.what());
+    }
+    const auto public_url = cfg["public_url"].get<std::string>();
+    s.meta["realtime"] = {{"port", s.realtime->port()},
+                          {"path_prefix", "/ws"},
+                          {"url", public_url.empty() ? nlohmann::json() : nlohmann::json(public_url)},
+                          {"feeds", s.feed_hub->channel_names()}};
+    std::string feeds;
+    for (const auto& name : s.feed_hub->channel_names()) {
+        feeds += (feeds.empty() ? "" : ", ") + std::string("/ws/") + name;
+    }
+    s.log->info("WebSocket feeds on {}:{}: {}", o.host, s.realtime->port(), feeds.empty() ? "(none)" : feeds);
+}
+
+std::uint16_t App::http_port() const {
+    return impl_->server ? impl_->server->port() : 0;
+}
+
+std::uint16_t App::realtime_port() const { return impl_->realtime ? impl_->realtime->port() : 0; }
 
 Dispatcher& App::dispatcher() { return *impl_->dispatcher; }
 

@@ -46,9 +46,13 @@ public:
     void stop();
 
     std::uint16_t http_port() const;
+    // The WebSocket server's port (realtime.port may be 0 in tests).
+    std::uint16_t realtime_port() const;
     Dispatcher& dispatcher();
 
 private:
+    void start_feeds();
+    void start_realtime();
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

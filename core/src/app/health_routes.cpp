@@ -66,6 +66,11 @@ nlohmann::json readiness(const HealthSources& s, bool& ready) {
             components["jobs"] = {{"status", "unknown"}, {"error", e.what()}};
         }
     }
+    if (s.websocket) {
+        if (auto component = s.websocket(); !component.is_null()) {
+            components["websocket"] = std::move(component);
+        }
+    }
     if (!s.data_dir.empty()) {
         struct statvfs fs {};
         if (statvfs(s.data_dir.c_str(), &fs) == 0) {
@@ -94,12 +99,6 @@ long open_fds() {
         ++n;
     }
     return n;
-}
-
-void gauge(std::string& out, const std::string& name, const std::string& help, const std::string& type, double value) {
-    char num[64];
-    std::snprintf(num, sizeof num, "%.17g", value);
-    out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + num + "\n";
 }
 
 }  // namespace
@@ -141,27 +140,27 @@ void register_health_routes(HttpPipeline& pipeline, Metrics& metrics, HealthSour
 
 void register_core_metrics(Metrics& metrics, HealthSources sources) {
     metrics.add_collector([sources](std::string& out) {
-        gauge(out, "process_resident_memory_bytes", "Resident memory size in bytes.", "gauge",
+        append_metric(out, "process_resident_memory_bytes", "Resident memory size in bytes.", "gauge",
               static_cast<double>(resident_bytes()));
-        gauge(out, "process_open_fds", "Number of open file descriptors.", "gauge", static_cast<double>(open_fds()));
-        gauge(out, "process_uptime_seconds", "Seconds since the process started.", "gauge",
+        append_metric(out, "process_open_fds", "Number of open file descriptors.", "gauge", static_cast<double>(open_fds()));
+        append_metric(out, "process_uptime_seconds", "Seconds since the process started.", "gauge",
               elapsed_ms(process_started) / 1000.0);
         if (sources.pool) {
-            gauge(out, "db_pool_sessions", "Sessions in the database pool.", "gauge",
+            append_metric(out, "db_pool_sessions", "Sessions in the database pool.", "gauge",
                   static_cast<double>(sources.pool->size()));
-            gauge(out, "db_pool_sessions_in_use", "Database sessions leased right now.", "gauge",
+            append_metric(out, "db_pool_sessions_in_use", "Database sessions leased right now.", "gauge",
                   static_cast<double>(sources.pool->in_use()));
         }
         if (sources.dispatcher) {
             const auto st = sources.dispatcher->stats();
-            gauge(out, "events_delivered_total", "Event deliveries to subscribers that returned.", "counter",
+            append_metric(out, "events_delivered_total", "Event deliveries to subscribers that returned.", "counter",
                   static_cast<double>(st.delivered));
-            gauge(out, "events_handler_errors_total", "Event deliveries whose subscriber threw.", "counter",
+            append_metric(out, "events_handler_errors_total", "Event deliveries whose subscriber threw.", "counter",
                   static_cast<double>(st.handler_errors));
-            gauge(out, "events_last_id", "Highest event id the dispatcher has read.", "gauge",
+            append_metric(out, "events_last_id", "Highest event id the dispatcher has read.", "gauge",
                   static_cast<double>(st.last_seen_id));
         }
-        gauge(out, "plugins_loaded", "Plugins loaded.", "gauge", static_cast<double>(sources.plugins.size()));
+        append_metric(out, "plugins_loaded", "Plugins loaded.", "gauge", static_cast<double>(sources.plugins.size()));
         if (sources.jobs) {
             render_job_metrics(*sources.jobs, out);
         }

@@ -19,6 +19,7 @@ struct HealthSources {
     std::vector<std::pair<std::string, std::string>> plugins;  // name, version
     const std::atomic<bool>* plugins_started = nullptr;
     std::string data_dir;  // for disk space; empty when not on local disk
+    std::function<nlohmann::json()> websocket;  // the WebSocket server's component, once it runs
 };
 
 void register_health_routes(HttpPipeline& pipeline, Metrics& metrics, HealthSources sources);

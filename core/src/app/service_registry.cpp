@@ -65,4 +65,25 @@ void LocalUserFeed::unlisten(std::uint64_t listener_id) {
     listeners_.erase(listener_id);
 }
 
+void LocalUserFeed::add_channel(sdk::FeedChannel channel) {
+    if (channel.name.empty() || channel.name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos) {
+        throw std::invalid_argument("feed channel name '" + channel.name + "' must be lower-case letters, digits, - or _");
+    }
+    if (!channel.message || !channel.visible || channel.event_types.empty()) {
+        throw std::invalid_argument("feed channel '" + channel.name + "' needs event types, message and visible");
+    }
+    std::lock_guard lock(mutex_);
+    for (const auto& c : channels_) {
+        if (c.name == channel.name) {
+            throw std::invalid_argument("feed channel '" + channel.name + "' is already added");
+        }
+    }
+    channels_.push_back(std::move(channel));
+}
+
+std::vector<sdk::FeedChannel> LocalUserFeed::channels() const {
+    std::lock_guard lock(mutex_);
+    return channels_;
+}
+
 }  // namespace tasklane::core

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace tasklane::core {
 
@@ -50,10 +51,14 @@ public:
     void push(std::int64_t user_id, const std::string& channel, const nlohmann::json& message) override;
     std::uint64_t listen(sdk::FeedListener listener) override;
     void unlisten(std::uint64_t listener_id) override;
+    void add_channel(sdk::FeedChannel channel) override;
+    // The channels plugins added, for the WebSocket server (after the plugins started).
+    std::vector<sdk::FeedChannel> channels() const;
 
 private:
     std::shared_ptr<spdlog::logger> log_;
-    std::mutex mutex_;
+    std::vector<sdk::FeedChannel> channels_;
+    mutable std::mutex mutex_;
     std::uint64_t next_id_ = 1;
     // Shared pointers so push() can run listeners without holding the lock.
     std::map<std::uint64_t, std::shared_ptr<const sdk::FeedListener>> listeners_;

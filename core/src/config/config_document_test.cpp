@@ -156,7 +156,19 @@ TEST(ConfigDocument, EmptyDocumentResolvesToEveryDefault) {
           {"body_timeout", 30000},
           {"keepalive_timeout", 30000},
           {"shutdown_timeout", 10000}}},
-        {"realtime", {{"port", 8081}}},
+        {"realtime",
+         {{"host", "0.0.0.0"},
+          {"port", 8081},
+          {"threads", 2},
+          {"public_url", ""},
+          {"allowed_origins", nlohmann::json::array()},
+          {"max_connections", 10000},
+          {"max_connections_per_user", 20},
+          {"max_message_bytes", 65536},
+          {"send_queue", 1024},
+          {"ping_interval", 30000},
+          {"reauth_interval", 60000},
+          {"replay_max_events", 10000}}},
         {"database",
          {{"url", "sqlite://./data/tasklane.db"}, {"pool_size", 8}, {"migrate", "auto"}, {"busy_timeout", 5000}}},
         {"plugins", {{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "notifications", "integrations"}}}},
@@ -404,7 +416,7 @@ TEST(ConfigDocument, UnreadableFileIsOneProblemWithoutPosition) {
 
 TEST(ConfigDocument, FromFileNamesTheFileInProblems) {
     const std::string path = temp_path("tasklane-config-test.yaml");
-    std::ofstream(path) << "realtime:\n  prot: 1\n";
+    std::ofstream(path) << "database:\n  ulr: x\n";
     const ConfigDocument document = ConfigDocument::from_file(path);
     EXPECT_EQ(document.file(), path);
     try {
@@ -412,8 +424,8 @@ TEST(ConfigDocument, FromFileNamesTheFileInProblems) {
         FAIL() << "expected ConfigInvalid";
     } catch (const ConfigInvalid& e) {
         EXPECT_EQ(lines_of(e.problems()),
-                  std::vector<std::string>{path + ":2:3: realtime.prot is not a known key (known: port). "
-                                                  "Did you mean 'port'?"});
+                  std::vector<std::string>{path + ":2:3: database.ulr is not a known key (known: url, pool_size, "
+                                                  "migrate, busy_timeout). Did you mean 'url'?"});
     }
     std::remove(path.c_str());
 }

@@ -37,7 +37,27 @@ ConfigKey realtime_section() {
     return ConfigKey::section(
         "realtime", "The WebSocket server pushing task events to clients.",
         {
-            ConfigKey::value("port", ConfigType::Integer, 8081, "TCP port of the WebSocket server."),
+            ConfigKey::value("host", ConfigType::String, "0.0.0.0", "Address the WebSocket server binds."),
+            ConfigKey::value("port", ConfigType::Integer, 8081, "TCP port of the WebSocket server (0: any free port)."),
+            ConfigKey::value("threads", ConfigType::Integer, 2, "Asio threads serving the WebSocket connections."),
+            ConfigKey::value("public_url", ConfigType::String, "",
+                             "What clients open, when not ws://<the API's host>:<port>/ws (behind nginx: "
+                             "wss://tasks.example.com/ws). Published in GET /api/v1/meta."),
+            ConfigKey::value("allowed_origins", ConfigType::StringList, nlohmann::json::array(),
+                             "Browser origins that may open a feed besides the server's own host (\"*\": any)."),
+            ConfigKey::value("max_connections", ConfigType::Integer, 10000, "Open feed connections in all."),
+            ConfigKey::value("max_connections_per_user", ConfigType::Integer, 20, "Open feed connections per user."),
+            ConfigKey::value("max_message_bytes", ConfigType::ByteSize, "64KiB",
+                             "Largest client frame; a larger one closes the connection (1009)."),
+            ConfigKey::value("send_queue", ConfigType::Integer, 1024,
+                             "Frames queued for a client before it counts as too slow and is closed (1013)."),
+            ConfigKey::value("ping_interval", ConfigType::Duration, "30s",
+                             "Server pings; a peer silent for two intervals is dropped."),
+            ConfigKey::value("reauth_interval", ConfigType::Duration, "60s",
+                             "How often an open connection's token is checked again (expired or revoked: close 1008)."),
+            ConfigKey::value("replay_max_events", ConfigType::Integer, 10000,
+                             "Outbox events a since= resume may scan; past it the client is told to reload "
+                             "(resync_required). Events are kept for events.retention."),
         });
 }
 

@@ -1,6 +1,7 @@
 #include "dispatcher.hpp"
 
 #include "../db/sql_database.hpp"
+#include "outbox_reader.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -150,32 +151,7 @@ void Dispatcher::run() {
 
 std::vector<sdk::Event> Dispatcher::fetch_after(std::int64_t after) {
     auto lease = pool_.acquire();
-    auto& sql = lease->sql();
-    std::vector<sdk::Event> events;
-    long long id = 0;
-    long long occurred_at = 0;
-    int depth = 0;
-    std::string type, actor_type, actor_id, data;
-    long long from = after;
-    int limit = options_.batch_size;
-    soci::statement st =
-        (sql.prepare << "SELECT id, type, occurred_at, actor_type, actor_id, actor_depth, CAST(data AS TEXT) "
-                        "FROM events WHERE id > :after ORDER BY id LIMIT :limit",
-         soci::into(id), soci::into(type), soci::into(occurred_at), soci::into(actor_type), soci::into(actor_id),
-         soci::into(depth), soci::into(data), soci::use(from), soci::use(limit));
-    st.execute();
-    while (st.fetch()) {
-        sdk::Event e;
-        e.id = id;
-        e.type = type;
-        e.occurred_at_ms = occurred_at;
-        e.actor.type = actor_type;
-        e.actor.id = nlohmann::json::parse(actor_id, nullptr, false);
-        e.actor.depth = depth;
-        e.data = nlohmann::json::parse(data, nullptr, false);
-        events.push_back(std::move(e));
-    }
-    return events;
+    return read_events_after(lease->sql(), after, options_.batch_size);
 }
 
 // Calls of a durable subscriber's handler for one event before it is skipped:

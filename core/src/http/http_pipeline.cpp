@@ -67,6 +67,10 @@ void HttpPipeline::add_owned(sdk::Route route, sdk::Handler handler, const std::
     table_.add(std::move(route), std::move(handler), owner);
 }
 
+std::optional<sdk::Caller> HttpPipeline::authenticate(const sdk::Request& request) const {
+    return authenticator_ ? authenticator_(request) : std::nullopt;
+}
+
 void HttpPipeline::set_authenticator(sdk::Authenticator authenticator) {
     if (authenticator_) {
         throw std::invalid_argument("an authenticator is already installed; only one plugin may provide authentication");

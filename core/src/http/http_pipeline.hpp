@@ -27,6 +27,9 @@ public:
     void set_authenticator(sdk::Authenticator authenticator) override;
     void add_owned(sdk::Route route, sdk::Handler handler, const std::string& owner);
 
+    // The caller the authentication provider sees in `request` (nullopt when
+    // anonymous or no provider); throws ApiError(401) for a bad credential.
+    std::optional<sdk::Caller> authenticate(const sdk::Request& request) const;
     // Handles one request; never throws. Fills request.request_id, .route, .path_params, .caller.
     sdk::Response handle(sdk::Request& request) const;
     const RouteTable& table() const { return table_; }

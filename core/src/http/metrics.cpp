@@ -82,4 +82,11 @@ std::string Metrics::render() const {
     return out;
 }
 
+void append_metric(std::string& out, const std::string& name, const std::string& help, const std::string& type,
+                   double value) {
+    char num[64];
+    std::snprintf(num, sizeof num, "%.17g", value);
+    out += "# HELP " + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " " + num + "\n";
+}
+
 }  // namespace tasklane::core

@@ -33,6 +33,10 @@ private:
     std::vector<std::function<void(std::string&)>> collectors_;
 };
 
+// Appends one metric family with a single unlabelled sample.
+void append_metric(std::string& out, const std::string& name, const std::string& help, const std::string& type,
+                   double value);
+
 // Escapes a Prometheus label value.
 std::string prometheus_label(const std::string& value);
 
