@@ -57,6 +57,7 @@ realtime: { host: 127.0.0.1, port: $ws_port, max_connections: 20000, max_connect
 database: { url: "sqlite://$work/data/tasklane.db" }
 plugins: { dir: "$build/plugins", enabled: [auth, tasks, notifications, integrations] }
 logging: { level: warn }
+security: { rate_limits: { enabled: false } }   # load from one address is not abuse here
 auth:
   jwt_secret: "ws-bench-secret-0123456789-abcdefghijklmnop"
   access_ttl: 1h

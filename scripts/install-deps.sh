@@ -7,12 +7,18 @@ packages=(
   libpistache-dev libboost-dev libboost-filesystem-dev libboost-system-dev
   libsoci-dev libpq-dev libsqlite3-dev liblua5.4-dev libyaml-cpp-dev libspdlog-dev
   nlohmann-json3-dev libjwt-dev libsodium-dev libcurl4-openssl-dev
+  nodejs npm
 )
 if [ "${1:-}" = "--test" ]; then
   packages+=(googletest libgtest-dev libbenchmark-dev postgresql wrk python3-aiosmtpd)
+  # tests/deploy/check_deploy_files.sh: nginx -t, systemd-analyze, docker-compose
+  # config, promtool (package prometheus), backups with sqlite3 and python3.
+  packages+=(nginx-light openssl systemd docker-compose prometheus sqlite3 python3 python3-yaml)
 fi
 missing=()
 for p in "${packages[@]}"; do
+  # Node.js from elsewhere (e.g. NodeSource, which bundles npm) serves as well.
+  case "$p" in nodejs|npm) command -v "${p/nodejs/node}" >/dev/null && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then

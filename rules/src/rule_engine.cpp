@@ -323,7 +323,16 @@ void RuleEngine::run_one(RuleRuntime& runtime, const Active& rule, const nlohman
     }
 }
 
+std::map<std::string, std::uint64_t> RuleEngine::run_counts() const {
+    std::lock_guard lock(counts_mutex_);
+    return run_counts_;
+}
+
 void RuleEngine::record(const Active& rule, std::optional<std::int64_t> event_id, const RunResult& result) {
+    {
+        std::lock_guard lock(counts_mutex_);
+        ++run_counts_[result.outcome];
+    }
     RuleRun run;
     run.rule_id = rule.stored.id;
     run.event_id = event_id;

@@ -72,6 +72,9 @@ public:
     DryRun test(const sdk::Caller& caller, const std::string& source, const nlohmann::json& event);
     DryRun test_rule(const sdk::Caller& caller, std::int64_t id, const nlohmann::json& event);
 
+    // Runs recorded since start, by outcome (ok, error, limit_exceeded), for /metrics.
+    std::map<std::string, std::uint64_t> run_counts() const;
+
 private:
     struct Active {
         StoredRule stored;
@@ -123,6 +126,8 @@ private:
 
     std::vector<std::unique_ptr<Worker>> workers_;
     std::atomic<bool> stopping_{false};
+    mutable std::mutex counts_mutex_;
+    std::map<std::string, std::uint64_t> run_counts_;
     std::thread scheduler_;
     std::mutex scheduler_mutex_;
     std::condition_variable scheduler_cv_;

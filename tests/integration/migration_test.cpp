@@ -4,6 +4,7 @@
 #include "../../core/src/db/database_url.hpp"
 #include "../../core/src/db/migrator.hpp"
 #include "../../core/src/db/session_pool.hpp"
+#include "../support/api_assertions.hpp"
 #include "../support/http_client.hpp"
 #include "../support/test_env.hpp"
 
@@ -265,8 +266,18 @@ TEST(DatabaseOutageTest, ServerStartsWithoutTheDatabaseAndReadinessFollowsIt) {
     EXPECT_EQ(http(server.port(), "POST", "/api/v1/hello/greetings", R"({"name":"Ada"})").status, 201);
 
     cluster.stop_keeping_data();
+    // Within 5 s: not ready, and requests that need the database are 503 with the error body.
     EXPECT_TRUE(eventually([&] { return readiness_of(server.port(), "database") == "503 unavailable"; },
-                           std::chrono::seconds(15)));
+                           std::chrono::seconds(5)));
+    HttpResult during;
+    EXPECT_TRUE(eventually(
+        [&] {
+            during = http(server.port(), "POST", "/api/v1/hello/greetings", R"({"name":"Ada"})");
+            return during.status == 503;
+        },
+        std::chrono::seconds(5)));
+    expect_error(during, 503, "database_unavailable");
+    EXPECT_FALSE(during.header("retry-after").empty());
     cluster.start();  // back without a restart of the server: broken sessions reconnect
     EXPECT_TRUE(eventually([&] { return http(server.port(), "GET", "/health/ready").status == 200; },
                            std::chrono::seconds(20)));

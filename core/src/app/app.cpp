@@ -4,6 +4,7 @@
 #include "../events/dispatcher.hpp"
 #include "../jobs/job_routes.hpp"
 #include "../http/http_server.hpp"
+#include "../http/static_files.hpp"
 #include "../realtime/realtime_metrics.hpp"
 #include "../realtime/realtime_server.hpp"
 #include "health_routes.hpp"
@@ -77,6 +78,49 @@ JobQueueOptions job_options(const nlohmann::json& section) {
         throw std::runtime_error("jobs.lease must be at least 1s");
     }
     return o;
+}
+
+RateLimit rate_limit_from(const nlohmann::json& section) {
+    RateLimit limit;
+    limit.requests = section["requests"].get<double>();
+    limit.per = std::chrono::milliseconds(section["per"].get<long long>());
+    limit.burst = section["burst"].get<double>();
+    if (limit.requests < 0 || limit.per.count() < 1) {
+        throw std::runtime_error("security.rate_limits: requests must be 0 or more and per at least 1ms");
+    }
+    return limit;
+}
+
+// The security section as the HTTP pipeline applies it. The route groups'
+// paths are fixed here so operators tune numbers, not patterns.
+HttpPolicies http_policies(const nlohmann::json& security) {
+    HttpPolicies p;
+    p.trusted_proxies =
+        sdk::AddressList::parse(security["trusted_proxies"].get<std::vector<std::string>>(), "security.trusted_proxies");
+    p.cors.allowed_origins = security["cors"]["allowed_origins"].get<std::vector<std::string>>();
+    p.cors.allow_credentials = security["cors"]["allow_credentials"].get<bool>();
+    p.cors.max_age_seconds = security["cors"]["max_age"].get<long>() / 1000;
+    p.headers.frame_options = security["headers"]["frame_options"].get<std::string>();
+    p.headers.referrer_policy = security["headers"]["referrer_policy"].get<std::string>();
+    p.headers.content_security_policy = security["headers"]["content_security_policy"].get<std::string>();
+    p.headers.hsts_max_age_seconds = security["headers"]["hsts_max_age"].get<long>() / 1000;
+    const auto& limits = security["rate_limits"];
+    if (limits["enabled"].get<bool>()) {
+        const auto group = [&](const std::string& name, std::vector<std::string> prefixes) {
+            RateGroup g{name, std::move(prefixes), rate_limit_from(limits[name]["per_ip"]), {}};
+            if (limits[name].contains("per_user")) {
+                g.per_user = rate_limit_from(limits[name]["per_user"]);
+            }
+            return g;
+        };
+        p.rate_limiter = std::make_shared<RateLimiter>(std::vector<RateGroup>{
+            group("auth", {"/api/v1/auth/login", "/api/v1/auth/register", "/api/v1/auth/refresh"}),
+            group("public", {"/public/", "/api/v1/integrations/inbound/"}),
+            group("operations", {"/health", "/metrics", "/openapi.json", "/docs"}),
+            group("default", {}),
+        });
+    }
+    return p;
 }
 
 realtime::ConnectionLimits connection_limits(const nlohmann::json& realtime_section) {
@@ -212,7 +256,9 @@ void App::start() {
 
     HttpLimits limits;
     limits.max_body_bytes = cfg["server"]["max_body_bytes"].get<std::size_t>();
+    limits.max_json_depth = cfg["security"]["max_json_depth"].get<std::size_t>();
     s.pipeline = std::make_unique<HttpPipeline>(s.metrics, make_logger("http"), limits);
+    s.pipeline->set_policies(http_policies(cfg["security"]));
 
     HealthSources sources;
     sources.pool = s.pool.get();
@@ -237,6 +283,7 @@ void App::start() {
                     [&meta = s.meta](const sdk::Request&) { return sdk::Response::json(200, meta); });
     register_core_metrics(s.metrics, sources);
     register_job_routes(*s.pipeline, *s.jobs);
+    register_docs_routes(*s.pipeline, resolve_web_dir(cfg["server"]["web_dir"].get<std::string>()));
 
     for (auto& p : s.configuration.plugins) {
         const auto& schema_name = p.plugin->config_schema().name;
@@ -257,6 +304,15 @@ void App::start() {
                                                 s.user_feed, cfg["rules"], make_logger("rules"), s.meta);
     s.rules = std::make_unique<rules::RuleEngine>(*s.rules_host, rules::RuleEngineOptions::from_config(cfg["rules"]));
     rules::register_rule_routes(s.rules_host->routes(), *s.rules);
+    s.metrics.add_collector([&s](std::string& out) {
+        out += "# HELP rules_runs_total Rule runs recorded since start, by outcome.\n# TYPE rules_runs_total counter\n";
+        const auto counts = s.rules ? s.rules->run_counts() : std::map<std::string, std::uint64_t>{};
+        for (const auto* outcome : {"ok", "error", "limit_exceeded"}) {
+            const auto it = counts.find(outcome);
+            out += std::string("rules_runs_total{outcome=\"") + outcome + "\"} " +
+                   std::to_string(it == counts.end() ? 0 : it->second) + "\n";
+        }
+    });
     s.rules->start();
     s.plugins_started = true;
     start_feeds();
@@ -273,13 +329,19 @@ void App::start() {
     hopts.header_timeout = std::chrono::milliseconds(cfg["server"]["header_timeout"].get<long long>());
     hopts.body_timeout = std::chrono::milliseconds(cfg["server"]["body_timeout"].get<long long>());
     hopts.keepalive_timeout = std::chrono::milliseconds(cfg["server"]["keepalive_timeout"].get<long long>());
+    hopts.tls_certificate = cfg["server"]["tls"]["certificate"].get<std::string>();
+    hopts.tls_key = cfg["server"]["tls"]["key"].get<std::string>();
+    if (hopts.tls_certificate.empty() != hopts.tls_key.empty()) {
+        throw std::runtime_error("server.tls needs both certificate and key");
+    }
     s.server = std::make_unique<HttpServer>(*s.pipeline, hopts);
     try {
         s.server->start();
     } catch (const std::exception& e) {
         throw std::runtime_error("cannot listen on " + hopts.host + ":" + std::to_string(hopts.port) + ": " + e.what());
     }
-    s.log->info("listening on http://{}:{} with {} threads", hopts.host, s.server->port(), hopts.threads);
+    s.log->info("listening on {}://{}:{} with {} threads", hopts.tls_certificate.empty() ? "http" : "https", hopts.host,
+                s.server->port(), hopts.threads);
 }
 
 void App::stop() {

@@ -101,7 +101,7 @@ TEST(ConfigDocument, MisspeltKeyNamesFileLineColumnAndSuggestion) {
     EXPECT_EQ(lines_of(problems_of("server:\n  host: 127.0.0.1\n  prot: 8080\n")),
               std::vector<std::string>{
                   "test.yaml:3:3: server.prot is not a known key (known: host, port, threads, max_body_bytes, "
-                  "max_header_bytes, header_timeout, body_timeout, keepalive_timeout, shutdown_timeout). "
+                  "max_header_bytes, header_timeout, body_timeout, keepalive_timeout, shutdown_timeout, tls, web_dir). "
                   "Did you mean 'port'?"});
 }
 
@@ -155,7 +155,9 @@ TEST(ConfigDocument, EmptyDocumentResolvesToEveryDefault) {
           {"header_timeout", 10000},
           {"body_timeout", 30000},
           {"keepalive_timeout", 30000},
-          {"shutdown_timeout", 10000}}},
+          {"shutdown_timeout", 10000},
+          {"tls", {{"certificate", ""}, {"key", ""}}},
+          {"web_dir", ""}}},
         {"realtime",
          {{"host", "0.0.0.0"},
           {"port", 8081},
@@ -169,6 +171,25 @@ TEST(ConfigDocument, EmptyDocumentResolvesToEveryDefault) {
           {"ping_interval", 30000},
           {"reauth_interval", 60000},
           {"replay_max_events", 10000}}},
+        {"security",
+         {{"trusted_proxies", nlohmann::json::array()},
+          {"max_json_depth", 64},
+          {"cors", {{"allowed_origins", nlohmann::json::array()}, {"allow_credentials", false}, {"max_age", 600000}}},
+          {"headers",
+           {{"frame_options", "DENY"},
+            {"referrer_policy", "no-referrer"},
+            {"content_security_policy",
+             "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: "
+             "wss:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'"},
+            {"hsts_max_age", 0}}},
+          {"rate_limits",
+           {{"enabled", true},
+            {"default",
+             {{"per_ip", {{"requests", 100.0}, {"per", 1000}, {"burst", 200.0}}},
+              {"per_user", {{"requests", 50.0}, {"per", 1000}, {"burst", 100.0}}}}},
+            {"auth", {{"per_ip", {{"requests", 30.0}, {"per", 60000}, {"burst", 10.0}}}}},
+            {"public", {{"per_ip", {{"requests", 60.0}, {"per", 60000}, {"burst", 30.0}}}}},
+            {"operations", {{"per_ip", {{"requests", 20.0}, {"per", 1000}, {"burst", 40.0}}}}}}}}},
         {"database",
          {{"url", "sqlite://./data/tasklane.db"}, {"pool_size", 8}, {"migrate", "auto"}, {"busy_timeout", 5000}}},
         {"plugins", {{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "notifications", "integrations"}}}},
@@ -444,12 +465,16 @@ TEST(ConfigDocument, ShippedDefaultConfigValidatesAgainstTheCoreSchema) {
     EXPECT_EQ(config["logging"], (json{{"level", "info"}, {"format", "text"}}));
 }
 
-TEST(ConfigDocument, ProductionExampleValidatesWhenItsDatabaseUrlIsSet) {
-    const std::string text = read_repo_file("config/production.example.yaml");
+TEST(ConfigDocument, ProductionConfigValidatesWhenItsSecretsAreSet) {
+    const std::string text = read_repo_file("deploy/production.yaml");
     ASSERT_FALSE(text.empty());
-    const ConfigDocument document = ConfigDocument::from_text(text, "config/production.example.yaml");
-    const ScopedEnv no_port("TASKLANE_PORT", nullptr);  // the file's fallbacks apply
+    const ConfigDocument document = ConfigDocument::from_text(text, "deploy/production.yaml");
+    // The file's fallbacks apply.
+    const ScopedEnv no_host("TASKLANE_HOST", nullptr);
+    const ScopedEnv no_port("TASKLANE_PORT", nullptr);
     const ScopedEnv no_plugin_dir("TASKLANE_PLUGIN_DIR", nullptr);
+    const ScopedEnv no_level("TASKLANE_LOG_LEVEL", nullptr);
+    const ScopedEnv ws("TASKLANE_PUBLIC_WS_URL", "wss://tasks.example.com/ws");
     {
         const ScopedEnv unset("TASKLANE_DB_URL", nullptr);
         EXPECT_THROW(document.resolve(core_config_schema(), true), ConfigInvalid);
@@ -458,10 +483,13 @@ TEST(ConfigDocument, ProductionExampleValidatesWhenItsDatabaseUrlIsSet) {
     const ScopedEnv secret("TASKLANE_JWT_SECRET", "0123456789abcdef0123456789abcdef");
     const json config = document.resolve(core_config_schema(), true);
     EXPECT_EQ(config["database"]["url"], "postgresql://tasklane:pw@db:5432/tasklane");
-    EXPECT_EQ(config["server"]["host"], "0.0.0.0");
+    EXPECT_EQ(config["database"]["migrate"], "manual");
+    EXPECT_EQ(config["server"]["host"], "127.0.0.1");
     EXPECT_EQ(config["server"]["port"], 8080);
-    EXPECT_EQ(config["plugins"]["dir"], "./build/plugins");
+    EXPECT_EQ(config["realtime"]["public_url"], "wss://tasks.example.com/ws");
+    EXPECT_EQ(config["plugins"]["dir"], "/usr/local/lib/tasklane/plugins");
     EXPECT_EQ(config["logging"]["format"], "json");
+    EXPECT_EQ(config["logging"]["level"], "info");
 }
 
 TEST(ConfigProblem, ToStringLeavesOutUnknownPositions) {

@@ -2,6 +2,7 @@
 
 #include <rule_engine.hpp>
 
+#include <optional>
 #include <stdexcept>
 
 namespace tasklane::core {
@@ -30,6 +31,12 @@ ConfigKey server_section() {
                              "Idle time after which a kept-alive connection is closed."),
             ConfigKey::value("shutdown_timeout", ConfigType::Duration, "10s",
                              "Time in-flight requests get to finish on shutdown."),
+            ConfigKey::section("tls", "HTTPS on server.port with Pistache's TLS (behind nginx, leave it off).",
+                               {ConfigKey::value("certificate", ConfigType::String, "",
+                                                 "PEM certificate chain file; with `key`, the API is served over HTTPS."),
+                                ConfigKey::value("key", ConfigType::String, "", "PEM private key file.")}),
+            ConfigKey::value("web_dir", ConfigType::String, "",
+                             "Built browser assets (/docs); empty: the web/ directory next to the executable."),
         });
 }
 
@@ -58,6 +65,77 @@ ConfigKey realtime_section() {
             ConfigKey::value("replay_max_events", ConfigType::Integer, 10000,
                              "Outbox events a since= resume may scan; past it the client is told to reload "
                              "(resync_required). Events are kept for events.retention."),
+        });
+}
+
+ConfigKey rate_limit(const std::string& name, const std::string& description, double requests,
+                     const std::string& per, double burst) {
+    return ConfigKey::section(
+        name, description,
+        {
+            ConfigKey::value("requests", ConfigType::Number, requests, "Requests allowed per `per` (0: no limit)."),
+            ConfigKey::value("per", ConfigType::Duration, per, "The period of `requests`."),
+            ConfigKey::value("burst", ConfigType::Number, burst, "Requests a client may make at once (bucket size)."),
+        });
+}
+
+ConfigKey rate_group(const std::string& name, const std::string& description, ConfigKey per_ip,
+                     std::optional<ConfigKey> per_user) {
+    std::vector<ConfigKey> keys{std::move(per_ip)};
+    if (per_user) {
+        keys.push_back(std::move(*per_user));
+    }
+    return ConfigKey::section(name, description, std::move(keys));
+}
+
+ConfigKey security_section() {
+    return ConfigKey::section(
+        "security", "What stands between the internet and the handlers.",
+        {
+            ConfigKey::value("trusted_proxies", ConfigType::StringList, nlohmann::json::array(),
+                             "Addresses or CIDRs of reverse proxies whose X-Forwarded-For names the client "
+                             "(e.g. 127.0.0.1 for a local nginx). Anyone else's is ignored."),
+            ConfigKey::value("max_json_depth", ConfigType::Integer, 64,
+                             "Deepest nesting of arrays and objects a JSON body may have (400 beyond)."),
+            ConfigKey::section(
+                "cors", "Cross-origin browser access to the API.",
+                {
+                    ConfigKey::value("allowed_origins", ConfigType::StringList, nlohmann::json::array(),
+                                     "Origins (https://app.example.com) whose pages may call the API; \"*\": any "
+                                     "(then without credentials). Empty: same-origin only."),
+                    ConfigKey::value("allow_credentials", ConfigType::Boolean, false,
+                                     "Send Access-Control-Allow-Credentials to listed origins (never with \"*\")."),
+                    ConfigKey::value("max_age", ConfigType::Duration, "10m", "How long browsers may cache a preflight."),
+                }),
+            ConfigKey::section(
+                "headers", "Security headers on every response.",
+                {
+                    ConfigKey::value("frame_options", ConfigType::String, "DENY", "X-Frame-Options.",
+                                     {"DENY", "SAMEORIGIN"}),
+                    ConfigKey::value("referrer_policy", ConfigType::String, "no-referrer", "Referrer-Policy."),
+                    ConfigKey::value("content_security_policy", ConfigType::String,
+                                     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' "
+                                     "'unsafe-inline'; connect-src 'self' ws: wss:; object-src 'none'; "
+                                     "frame-ancestors 'none'; base-uri 'self'",
+                                     "Content-Security-Policy of HTML responses (the web app, /docs)."),
+                    ConfigKey::value("hsts_max_age", ConfigType::Duration, "0s",
+                                     "Strict-Transport-Security max-age; set it (e.g. 365d) when clients reach "
+                                     "Tasklane over HTTPS only. 0: not sent."),
+                }),
+            ConfigKey::section(
+                "rate_limits", "Token buckets per client address and per user, by route group; 429 with Retry-After.",
+                {
+                    ConfigKey::value("enabled", ConfigType::Boolean, true, "Whether requests are rate limited."),
+                    rate_group("default", "Every route not in another group.",
+                               rate_limit("per_ip", "Per client address.", 100, "1s", 200),
+                               rate_limit("per_user", "Per authenticated user.", 50, "1s", 100)),
+                    rate_group("auth", "POST /api/v1/auth/login, /register and /refresh: password guessing.",
+                               rate_limit("per_ip", "Per client address.", 30, "1m", 10), std::nullopt),
+                    rate_group("public", "/public/ (share links) and inbound webhooks.",
+                               rate_limit("per_ip", "Per client address.", 60, "1m", 30), std::nullopt),
+                    rate_group("operations", "/health, /metrics, /openapi.json, /docs.",
+                               rate_limit("per_ip", "Per client address.", 20, "1s", 40), std::nullopt),
+                }),
         });
 }
 
@@ -129,7 +207,7 @@ ConfigKey logging_section() {
 
 sdk::ConfigKey core_config_schema() {
     return ConfigKey::section("", "The Tasklane configuration file.",
-                              {server_section(), realtime_section(), database_section(), plugins_section(),
+                              {server_section(), realtime_section(), security_section(), database_section(), plugins_section(),
                                events_section(), jobs_section(), rules::rules_config_schema(),
                                logging_section()});
 }

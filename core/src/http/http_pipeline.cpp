@@ -2,6 +2,7 @@
 
 #include "../app/logging.hpp"
 #include "../db/session_pool.hpp"
+#include "client_address.hpp"
 
 #include <chrono>
 #include <random>
@@ -18,6 +19,7 @@ const char* reason_code(int status) {
         case 404: return "not_found";
         case 405: return "method_not_allowed";
         case 413: return "payload_too_large";
+        case 429: return "rate_limited";
         case 503: return "service_unavailable";
         default: return "internal_error";
     }
@@ -81,10 +83,19 @@ void HttpPipeline::set_authenticator(sdk::Authenticator authenticator) {
 sdk::Response HttpPipeline::handle(sdk::Request& request) const {
     const auto started = std::chrono::steady_clock::now();
     request.request_id = request_id_for(request.header("X-Request-ID"));
+    request.remote_address =
+        client_address(request.remote_address, request.header("X-Forwarded-For"), policies_.trusted_proxies);
     RequestLogScope scope(request.request_id);
     sdk::Response response;
+    RateVerdict shown;
+    bool preflight = false;
     try {
-        response = dispatch(request);
+        if (auto answer = policies_.cors.preflight(request)) {
+            response = std::move(*answer);
+            preflight = true;
+        } else {
+            response = dispatch(request, shown);
+        }
     } catch (const sdk::ApiError& e) {
         response = error_response(e.status(), e.code(), e.what(), e.details(), request.request_id);
         for (const auto& [name, value] : e.headers()) {
@@ -103,6 +114,15 @@ sdk::Response HttpPipeline::handle(sdk::Request& request) const {
         log_->error("unhandled non-standard exception in {} {}", request.method, request.route);
         response = error_response(500, "internal_error", "internal server error", {}, request.request_id);
     }
+    if (!preflight) {
+        policies_.cors.decorate(request, response);  // errors too: a browser page reads their body
+    }
+    if (shown.limit > 0) {
+        response.headers["RateLimit-Limit"] = std::to_string(shown.limit);
+        response.headers["RateLimit-Remaining"] = std::to_string(shown.remaining);
+        response.headers["RateLimit-Reset"] = std::to_string(shown.reset_seconds);
+    }
+    policies_.headers.apply(request, response);
     response.headers["X-Request-ID"] = request.request_id;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     static const std::string unmatched = "(unmatched)";
@@ -112,11 +132,37 @@ sdk::Response HttpPipeline::handle(sdk::Request& request) const {
     return response;
 }
 
-sdk::Response HttpPipeline::dispatch(sdk::Request& request) const {
+void HttpPipeline::limit_rate(const RateGroup& group, const RateLimit& limit, const std::string& client,
+                              RateVerdict& shown) const {
+    if (!limit.enabled()) {
+        return;
+    }
+    const auto verdict = policies_.rate_limiter->take(group, limit, client);
+    if (shown.limit == 0 || verdict.remaining < shown.remaining || !verdict.allowed) {
+        shown = verdict;  // the tighter of the client's buckets is the one to show
+    }
+    if (!verdict.allowed) {
+        throw sdk::ApiError(429, reason_code(429),
+                            "too many requests; retry in " + std::to_string(verdict.retry_after) + " s")
+            .with_header("Retry-After", std::to_string(verdict.retry_after));
+    }
+}
+
+sdk::Response HttpPipeline::dispatch(sdk::Request& request, RateVerdict& shown) const {
+    const RateGroup* group = nullptr;
+    if (policies_.rate_limiter) {
+        group = &policies_.rate_limiter->group_for(request.path);
+        limit_rate(*group, group->per_ip, "ip:" + request.remote_address, shown);
+    }
     if (request.body.size() > limits_.max_body_bytes) {
         throw sdk::ApiError(413, reason_code(413),
                             "request body is " + std::to_string(request.body.size()) + " bytes; the limit is " +
                                 std::to_string(limits_.max_body_bytes));
+    }
+    if (!request.body.empty() && (request.media_type().empty() || request.has_json_body()) &&
+        json_nesting_depth(request.body) > limits_.max_json_depth) {
+        throw sdk::ApiError(400, reason_code(400),
+                            "the JSON body is nested deeper than " + std::to_string(limits_.max_json_depth) + " levels");
     }
     auto match = table_.match(request.method, request.path);
     if (!match.route) {
@@ -145,6 +191,9 @@ sdk::Response HttpPipeline::dispatch(sdk::Request& request) const {
     }
     if (!request.caller) {
         throw sdk::ApiError::unauthorized();
+    }
+    if (group) {
+        limit_rate(*group, group->per_user, "user:" + std::to_string(request.caller->user_id), shown);
     }
     if (route.route.access == sdk::Access::Admin && !request.caller->is_admin()) {
         throw sdk::ApiError::forbidden("administrator role required");

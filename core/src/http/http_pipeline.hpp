@@ -2,8 +2,13 @@
 // Everything between the socket and a plugin's handler, free of Pistache
 // types so it is tested directly: request id, body limit, routing (404/405),
 // authentication and access, error rendering, metrics, the request log line.
+#include "cors.hpp"
 #include "metrics.hpp"
+#include "rate_limiter.hpp"
 #include "route_table.hpp"
+#include "security_headers.hpp"
+
+#include <tasklane/sdk/ip_address.hpp>
 
 #include <tasklane/sdk/http.hpp>
 
@@ -15,6 +20,15 @@ namespace tasklane::core {
 
 struct HttpLimits {
     std::size_t max_body_bytes = 1 << 20;
+    std::size_t max_json_depth = 64;
+};
+
+// The security middleware (config section `security`).
+struct HttpPolicies {
+    sdk::AddressList trusted_proxies;            // whose X-Forwarded-For is believed
+    CorsPolicy cors;
+    SecurityHeaders headers;
+    std::shared_ptr<RateLimiter> rate_limiter;  // null: no rate limits
 };
 
 class HttpPipeline : public sdk::Routes {
@@ -25,6 +39,8 @@ public:
     // through a PluginRoutes view that names them as owner.
     void add(sdk::Route route, sdk::Handler handler) override;
     void set_authenticator(sdk::Authenticator authenticator) override;
+    // Before serving.
+    void set_policies(HttpPolicies policies) { policies_ = std::move(policies); }
     void add_owned(sdk::Route route, sdk::Handler handler, const std::string& owner);
 
     // The caller the authentication provider sees in `request` (nullopt when
@@ -35,13 +51,16 @@ public:
     const RouteTable& table() const { return table_; }
 
 private:
-    sdk::Response dispatch(sdk::Request& request) const;
+    sdk::Response dispatch(sdk::Request& request, RateVerdict& shown) const;
+    // Takes a request from `client`'s bucket; throws 429 when it is empty.
+    void limit_rate(const RateGroup& group, const RateLimit& limit, const std::string& client, RateVerdict& shown) const;
 
     Metrics& metrics_;
     std::shared_ptr<spdlog::logger> log_;
     HttpLimits limits_;
     RouteTable table_;
     sdk::Authenticator authenticator_;
+    HttpPolicies policies_;
 };
 
 // The uniform error body of DESIGN.md section 5.

@@ -114,6 +114,9 @@ void HttpServer::start() {
                     .bodyTimeout(o.body_timeout)
                     .keepaliveTimeout(o.keepalive_timeout);
     impl_->endpoint->init(opts);
+    if (!o.tls_certificate.empty()) {
+        impl_->endpoint->useSSL(o.tls_certificate, o.tls_key);  // throws when a file is unreadable or invalid
+    }
     impl_->endpoint->setHandler(Http::make_handler<PistacheHandler>(&impl_->pipeline));
     impl_->endpoint->serveThreaded();
 }

@@ -19,6 +19,9 @@ struct HttpServerOptions {
     std::chrono::milliseconds header_timeout{10000};
     std::chrono::milliseconds body_timeout{30000};
     std::chrono::milliseconds keepalive_timeout{30000};
+    // Both set: HTTPS with Pistache's own TLS (PEM files). Behind nginx, leave empty.
+    std::string tls_certificate;
+    std::string tls_key;
 };
 
 class HttpServer {

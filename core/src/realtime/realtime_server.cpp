@@ -55,6 +55,7 @@ struct RealtimeServer::Impl {
     std::vector<std::thread> threads;
     std::mutex sessions_mutex;
     std::list<std::weak_ptr<Session>> sessions;  // for stop()
+    std::size_t tracked_since_prune = 0;
     bool started = false;
     bool stopped = false;
 
@@ -679,7 +680,11 @@ private:
 
 void RealtimeServer::Impl::track(const std::shared_ptr<Session>& session) {
     std::lock_guard lock(sessions_mutex);
-    sessions.remove_if([](const auto& w) { return w.expired(); });
+    // Prune the finished ones now and then, not on every connect (a scan of 10,000).
+    if (++tracked_since_prune >= 1024) {
+        tracked_since_prune = 0;
+        sessions.remove_if([](const auto& w) { return w.expired(); });
+    }
     sessions.push_back(session);
 }
 
