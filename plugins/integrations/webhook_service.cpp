@@ -6,7 +6,6 @@
 #include <chrono>
 #include <regex>
 #include <set>
-#include <thread>
 
 namespace tasklane::integrations {
 
@@ -226,22 +225,10 @@ void WebhookService::enqueue(sdk::Transaction& tx, const std::string& delivery_i
 }
 
 void WebhookService::on_event(const sdk::Event& event) {
-    // The dispatcher counts an event whose handler threw as handled, so a
-    // brief database hiccup would lose this event's deliveries: try a few
-    // times (the unique (webhook, event) pair keeps a retry from doubling).
-    for (int attempt = 1;; ++attempt) {
-        try {
-            fan_out(event);
-            return;
-        } catch (const sdk::ApiError&) {
-            throw;
-        } catch (const std::exception&) {
-            if (attempt >= 3) {
-                throw;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt * attempt));
-        }
-    }
+    // A failure (the database away for a moment) throws: the dispatcher hands
+    // the event to this durable subscriber again with a growing delay, and the
+    // unique (webhook, event) pair keeps a retry from delivering twice.
+    fan_out(event);
 }
 
 void WebhookService::fan_out(const sdk::Event& event) {

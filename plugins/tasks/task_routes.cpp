@@ -2,6 +2,8 @@
 
 #include "route_helpers.hpp"
 
+#include <algorithm>
+
 namespace tasklane::tasks {
 
 namespace {
@@ -25,6 +27,58 @@ std::optional<std::int64_t> time_query(const Request& req, const std::string& na
 }
 
 Response page_response(const TaskPage& page, const TaskFilter& f) { return Response::json(200, to_json(page, f)); }
+
+// Every workflow status and priority appears (0 when none), in their order;
+// days without completions too, so a client draws the series as it comes.
+nlohmann::json dashboard_json(const TaskService::Dashboard& d, const Workflow& workflow) {
+    const auto count_in = [](const std::vector<std::pair<std::string, std::int64_t>>& counts, const std::string& key) {
+        for (const auto& [k, n] : counts) {
+            if (k == key) {
+                return n;
+            }
+        }
+        return std::int64_t{0};
+    };
+    nlohmann::json by_status = nlohmann::json::array();
+    for (const auto& status : workflow.statuses()) {
+        by_status.push_back({{"status", status}, {"count", count_in(d.counts.by_status, status)}});
+    }
+    for (const auto& [status, n] : d.counts.by_status) {
+        if (!workflow.has(status)) {  // a status the workflow no longer lists still holds tasks
+            by_status.push_back({{"status", status}, {"count", n}});
+        }
+    }
+    nlohmann::json by_priority = nlohmann::json::array();
+    for (const std::string priority : {"urgent", "high", "medium", "low"}) {
+        by_priority.push_back({{"priority", priority}, {"count", count_in(d.counts.by_priority, priority)}});
+    }
+    auto assignees = d.counts.by_assignee;
+    std::stable_sort(assignees.begin(), assignees.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    nlohmann::json by_assignee = nlohmann::json::array();
+    for (const auto& [id, n] : assignees) {
+        by_assignee.push_back({{"assignee_id", id ? nlohmann::json(*id) : nlohmann::json()}, {"count", n}});
+    }
+    nlohmann::json per_day = nlohmann::json::array();
+    for (int i = 0; i < d.days; ++i) {
+        const auto day = d.first_day + i;
+        std::int64_t n = 0;
+        for (const auto& [k, count] : d.counts.completed_by_day) {
+            n += k == day ? count : 0;
+        }
+        per_day.push_back({{"date", sdk::iso8601_utc(day * 86400000).substr(0, 10)}, {"count", n}});
+    }
+    nlohmann::json overdue = nlohmann::json::array();
+    for (const auto& t : d.overdue.items) {
+        overdue.push_back(to_json(t));
+    }
+    return {{"total", d.counts.total},
+            {"by_status", by_status},
+            {"by_priority", by_priority},
+            {"by_assignee", by_assignee},
+            {"overdue", {{"total", d.overdue.total}, {"items", overdue}}},
+            {"completed_per_day", per_day},
+            {"generated_at", sdk::iso8601_utc(d.now)}};
+}
 
 // If-Match: "3", W/"3" or 3; "*" means any version. Anything else can never
 // match a version, so it is stale by definition (412).
@@ -103,6 +157,14 @@ void register_task_routes(sdk::Routes& routes, TaskService& service) {
                [&service](const Request& req) {
                    const auto f = filter_from(req, service.workflow());
                    return page_response(service.list(req.require_caller(), f), f);
+               });
+    routes.add({.method = "GET", .path = "/api/v1/dashboard", .access = Access::Authenticated,
+                .summary = "Counts by status, priority and assignee, overdue tasks and completions per day over the "
+                           "last 30 days, of the tasks the caller may see",
+                .tags = tags},
+               [&service](const Request& req) {
+                   return Response::json(200, dashboard_json(service.dashboard(req.require_caller(), 30, 20),
+                                                             service.workflow()));
                });
     routes.add({.method = "GET", .path = "/api/v1/tasks/search", .access = Access::Authenticated,
                 .summary = "Full-text search of visible tasks: every word of q, as a prefix, in title or description; "

@@ -285,6 +285,24 @@ TaskPage TaskService::list(const sdk::Caller& caller, const TaskFilter& filter) 
     return store_.list(session->sql(), filter, viewer_of(caller));
 }
 
+TaskService::Dashboard TaskService::dashboard(const sdk::Caller& caller, int days, int overdue_limit) {
+    constexpr std::int64_t kDay = 86400000;
+    Dashboard d;
+    d.now = clock_();
+    d.days = days;
+    d.first_day = d.now / kDay - (days - 1);
+    TaskFilter overdue;
+    overdue.due_before = d.now;
+    overdue.open_only = true;
+    overdue.sort = "due_date";
+    overdue.per_page = overdue_limit;
+    auto session = database_.session();
+    const auto viewer = viewer_of(caller);
+    d.counts = store_.counts(session->sql(), viewer, d.first_day * kDay);
+    d.overdue = store_.list(session->sql(), overdue, viewer);
+    return d;
+}
+
 Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor,
                                 const std::function<std::string(soci::session&, Task&)>& change,
                                 const ChangeOptions& options) {

@@ -30,6 +30,16 @@ public:
     Task create(const sdk::Caller& caller, const nlohmann::json& body, const sdk::Actor& actor);
     Task get(const sdk::Caller& caller, std::int64_t id);
     TaskPage list(const sdk::Caller& caller, const TaskFilter& filter);
+    // The caller's dashboard: counts, overdue open tasks (most overdue first,
+    // up to `overdue_limit`), completions over the last `days` UTC days.
+    struct Dashboard {
+        TaskCounts counts;
+        TaskPage overdue;
+        std::int64_t now = 0;
+        std::int64_t first_day = 0;  // epoch ms / 86400000
+        int days = 0;
+    };
+    Dashboard dashboard(const sdk::Caller& caller, int days, int overdue_limit);
     // A partial update. if_match: the version the client read (412 when stale).
     Task update(const sdk::Caller& caller, std::int64_t id, const nlohmann::json& body,
                 std::optional<std::int64_t> if_match, const sdk::Actor& actor);

@@ -262,6 +262,9 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
         if (f.tag) {
             where += " AND EXISTS (SELECT 1 FROM task_tags g WHERE g.task_id = t.id AND g.tag = " + q.param(*f.tag) + ")";
         }
+        if (f.open_only) {
+            where += " AND t.completed_at IS NULL";
+        }
         return from + where;
     };
     TaskPage page;
@@ -285,6 +288,50 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
              "ORDER BY " + order_by(f.sort, relevance.empty() ? "" : "page.relevance");
     q.run<TaskRow>(db_, sql, [&](const TaskRow& row) { page.items.push_back(row.to_task()); });
     return page;
+}
+
+namespace {
+
+// A GROUP BY row: the group's key (NULL allowed) and its count.
+struct GroupRow {
+    std::string key;
+    soci::indicator key_ind = soci::i_ok;
+    long long n = 0;
+    void bind(soci::statement& st) {
+        st.exchange(soci::into(key, key_ind));
+        st.exchange(soci::into(n));
+    }
+};
+
+}  // namespace
+
+TaskCounts TaskStore::counts(soci::session& sql, const Viewer& viewer, std::int64_t completed_since) {
+    TaskCounts counts;
+    // Keys are read as text so one row type serves every grouping.
+    const auto grouped = [&](const std::string& key_sql, std::optional<std::int64_t> completed_after,
+                             const std::function<void(const GroupRow&)>& on_row) {
+        sdk::Query q;
+        std::string where = visibility(q, viewer);
+        if (completed_after) {
+            where += " AND t.completed_at >= " + q.param(static_cast<long long>(*completed_after));
+        }
+        q.text = "SELECT CAST(" + key_sql + " AS TEXT), COUNT(*) FROM tasks t WHERE " + where + " GROUP BY " + key_sql +
+                 " ORDER BY " + key_sql;
+        q.run<GroupRow>(db_, sql, on_row);
+    };
+    grouped("t.status", std::nullopt, [&](const GroupRow& r) {
+        counts.by_status.emplace_back(r.key, r.n);
+        counts.total += r.n;
+    });
+    grouped("t.priority", std::nullopt, [&](const GroupRow& r) { counts.by_priority.emplace_back(r.key, r.n); });
+    grouped("t.assignee_id", std::nullopt, [&](const GroupRow& r) {
+        counts.by_assignee.emplace_back(r.key_ind == soci::i_null ? std::nullopt
+                                                                  : std::optional<std::int64_t>(std::stoll(r.key)),
+                                        r.n);
+    });
+    grouped("t.completed_at / 86400000", completed_since,
+            [&](const GroupRow& r) { counts.completed_by_day.emplace_back(std::stoll(r.key), r.n); });
+    return counts;
 }
 
 bool TaskStore::update_if_version(soci::session& sql, Task& task, std::int64_t expected_version,

@@ -30,6 +30,7 @@ struct Viewer {
 struct TaskFilter {
     std::optional<std::string> status, priority, tag, query;
     std::optional<std::int64_t> assignee_id, creator_id, parent_id, due_before, due_after;
+    bool open_only = false;  // not completed (no completed_at); not a query parameter
     // created_at, due_date, priority, updated_at (each may take '-'), or
     // relevance (with a query: best match first).
     std::string sort = "-created_at";
@@ -40,6 +41,14 @@ struct TaskFilter {
 struct TaskPage {
     std::vector<Task> items;
     std::int64_t total = 0;
+};
+
+// GET /api/v1/dashboard's numbers, over the tasks a viewer may see.
+struct TaskCounts {
+    std::int64_t total = 0;
+    std::vector<std::pair<std::string, std::int64_t>> by_status, by_priority;
+    std::vector<std::pair<std::optional<std::int64_t>, std::int64_t>> by_assignee;  // nullopt: unassigned
+    std::vector<std::pair<std::int64_t, std::int64_t>> completed_by_day;          // day (epoch ms / 86400000), count
 };
 
 struct Activity {
@@ -61,6 +70,8 @@ public:
     void insert(soci::session& sql, Task& task);  // sets id
     std::optional<Task> find(soci::session& sql, std::int64_t id, const Viewer& viewer);
     TaskPage list(soci::session& sql, const TaskFilter& filter, const Viewer& viewer);
+    // Counts by status, priority and assignee; completions per UTC day since `completed_since`.
+    TaskCounts counts(soci::session& sql, const Viewer& viewer, std::int64_t completed_since);
     // Writes every column if the stored version is still `expected_version`
     // (then version becomes expected + 1); false when someone else won.
     // Tags are rewritten only when `tags_changed`.

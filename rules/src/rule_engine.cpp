@@ -150,6 +150,17 @@ std::shared_ptr<const RuleEngine::RuleSet> RuleEngine::current() const {
 
 void RuleEngine::reload() {
     std::lock_guard reload_lock(reload_mutex_);
+    reload_locked();
+}
+
+void RuleEngine::reload_if_changed() {
+    std::lock_guard reload_lock(reload_mutex_);
+    if (store_.fingerprint() != fingerprint_) {
+        reload_locked();
+    }
+}
+
+void RuleEngine::reload_locked() {
     fingerprint_ = store_.fingerprint();
     auto set = std::make_shared<RuleSet>();
     RuleRuntime checker(options_.limits);
@@ -367,9 +378,7 @@ void RuleEngine::scheduler() {
             if (std::chrono::steady_clock::now() >= next_sync) {
                 next_sync = std::chrono::steady_clock::now() + options_.reload_interval;
                 sync_dir();
-                if (store_.fingerprint() != fingerprint_) {
-                    reload();
-                }
+                reload_if_changed();
             }
             run_schedules(now_ms() / 60000);
             if (now_ms() >= next_purge_ms) {
@@ -461,7 +470,7 @@ RuleEngine::Active RuleEngine::find_active(std::int64_t id) {
 }
 
 nlohmann::json RuleEngine::list(int page, int per_page) {
-    reload();  // the list shows what the database holds now
+    reload_if_changed();  // the list shows what the database holds now (another node may have changed it)
     const auto set = current();
     nlohmann::json items = nlohmann::json::array();
     const auto total = static_cast<std::int64_t>(set->rules.size());

@@ -104,6 +104,8 @@ private:
     void record(const Active& rule, std::optional<std::int64_t> event_id, const RunResult& result);
 
     void reload();  // from the database; a new RuleSet
+    void reload_if_changed();  // only when the rules' fingerprint moved
+    void reload_locked();      // reload_mutex_ held
     std::shared_ptr<const RuleSet> current() const;
     void sync_dir();
     void scheduler();
