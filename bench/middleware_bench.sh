@@ -49,7 +49,9 @@ for round in $(seq "$rounds"); do
   for side in off on; do
     port=$([ $side = off ] && echo 18180 || echo 18190)
     headers=()
-    [ $side = on ] && headers=(-H "Origin: https://app.example.com" -H "X-Forwarded-For: 203.0.113.$round")
+    # BENCH_ORIGIN=0 leaves out the Origin header (no CORS headers in the answers).
+    [ $side = on ] && headers=(-H "X-Forwarded-For: 203.0.113.$round")
+    [ $side = on ] && [ "${BENCH_ORIGIN:-1}" = 1 ] && headers+=(-H "Origin: https://app.example.com")
     rps=$(wrk -t2 -c32 -d10s "${headers[@]}" "http://127.0.0.1:$port/health" | awk '/Requests\/sec/ {print $2}')
     echo "round $round middleware $side: $rps req/s"
     echo "$side $rps" >>"$work/results"
