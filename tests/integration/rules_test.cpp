@@ -96,7 +96,12 @@ TEST_P(RulesTest, ARuleCreatedByTheApiReactsToATaskCreatedByRest) {
         by_rule = by_rule || (a["via"]["type"] == "rule" && a["via"]["id"] == "triage-urgent");
     }
     EXPECT_TRUE(by_rule) << activity.dump();
-    const auto comments = list(alice, task_path(urgent) + "/comments");
+    // The comment is the run's second action, its own transaction after the update's.
+    nlohmann::json comments;
+    EXPECT_TRUE(eventually([&] {
+        comments = list(alice, task_path(urgent) + "/comments");
+        return !comments["items"].empty();
+    }, 5s));
     ASSERT_EQ(comments["items"].size(), 1u) << comments.dump();
     EXPECT_EQ(comments["items"][0]["body"], "Triaged by a rule");
 
