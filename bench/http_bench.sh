@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-release}
-# shellcheck source=bench/release_build.sh
-. bench/release_build.sh
+# shellcheck source=bench/common.sh
+. bench/common.sh
 release_build "$build"
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 

@@ -14,20 +14,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-release}
-# shellcheck source=bench/release_build.sh
-. bench/release_build.sh
+# shellcheck source=bench/common.sh
+. bench/common.sh
 release_build "$build"
 port=${BENCH_PORT:-18081}
 latency_tasks=${BENCH_LATENCY_TASKS:-300}
 throughput_tasks=${BENCH_TASKS:-2000}
 base="http://127.0.0.1:$port"
-work=$(mktemp -d)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_workdir
 
 cat >"$work/tasklane.yaml" <<YAML
 server: { host: 127.0.0.1, port: $port, threads: 4 }

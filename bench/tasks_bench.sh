@@ -38,8 +38,8 @@ case "$which_db" in
   both) dialects=(sqlite postgresql) ;;
   *) echo "usage: $0 [BUILD_DIR] [sqlite|postgresql|both]" >&2; exit 2 ;;
 esac
-# shellcheck source=bench/release_build.sh
-. bench/release_build.sh
+# shellcheck source=bench/common.sh
+. bench/common.sh
 release_build "$build"
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl missing: apt-get install -y curl" >&2; exit 1; }
@@ -159,12 +159,7 @@ YAML
   start=$(date +%s%N)
   "$build/tasklane" serve --config "$work/bench.yaml" 2>"$work/server.log" &
   pid=$!
-  for _ in $(seq 1000); do
-    curl -sf "$base/health/ready" >/dev/null && break
-    kill -0 "$pid" 2>/dev/null || { echo "server exited:" >&2; cat "$work/server.log" >&2; exit 1; }
-    sleep 0.01
-  done
-  curl -sf "$base/health/ready" >/dev/null || { echo "server not ready after 10 s" >&2; exit 1; }
+  wait_ready "$base" "$pid" "$work/server.log"
   ready=$(( ($(date +%s%N) - start) / 1000000 ))
 
   echo

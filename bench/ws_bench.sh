@@ -32,9 +32,9 @@ ws_port=$((port + 1))
 base="http://127.0.0.1:$port"
 password="root-password"
 
-# Only what the run needs: the server, the plugins it loads and the client.
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DTASKLANE_BUILD_BENCH=ON -DTASKLANE_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j"$(nproc)" --target tasklane auth tasks notifications integrations ws_bench >/dev/null
+# shellcheck source=bench/common.sh
+. bench/common.sh
+release_build "$build"
 
 # One descriptor per connection in the server and one in the client (two
 # processes, each with its own limit); the soft limit is often 1024.
@@ -43,13 +43,7 @@ fd_limit=$(ulimit -n)
 read -r port_low port_high </proc/sys/net/ipv4/ip_local_port_range
 ports=$((port_high - port_low + 1))
 
-work=$(mktemp -d)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_workdir
 
 cat >"$work/tasklane.yaml" <<YAML
 server: { host: 127.0.0.1, port: $port }
@@ -69,12 +63,7 @@ start_server() {
   rm -rf "$work/data"
   "$build/tasklane" serve --config "$work/tasklane.yaml" >"$work/server.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1000); do
-    curl -sf "$base/health/ready" >/dev/null && return
-    kill -0 "$pid" 2>/dev/null || { echo "server exited:" >&2; cat "$work/server.log" >&2; exit 1; }
-    sleep 0.01
-  done
-  echo "server not ready after 10 s" >&2; exit 1
+  wait_ready "$base" "$pid" "$work/server.log"
 }
 
 stop_server() {

@@ -49,7 +49,7 @@ std::string jwt_secret_from(const nlohmann::json& config, spdlog::logger& log) {
     if (secret.empty()) {
         log.warn("*** auth.jwt_secret is not set: using an ephemeral random secret. Tokens stop working at restart "
                  "and differ between nodes. Set TASKLANE_JWT_SECRET (at least 32 bytes) for any real deployment. ***");
-        return random_token(48);
+        return secrets::random_token(48);
     }
     if (secret.size() < 32) {
         throw std::invalid_argument("auth.jwt_secret must be at least 32 bytes (found " +

@@ -105,7 +105,7 @@ TokenPair AuthService::login(const std::string& login, const std::string& passwo
         user->updated_at = now;
         store_.update(tx->sql(), *user);
     }
-    auto tokens = issue_tokens(tx->sql(), *user, random_token(16));
+    auto tokens = issue_tokens(tx->sql(), *user, secrets::random_token(16));
     tx->commit();
     return tokens;
 }
@@ -114,7 +114,7 @@ TokenPair AuthService::refresh(const std::string& refresh_token) {
     const auto now = clock_();
     auto tx = database_.begin();
     auto& sql = tx->sql();
-    const auto token = store_.find_refresh_token(sql, sha256_hex(refresh_token));
+    const auto token = store_.find_refresh_token(sql, secrets::sha256_hex(refresh_token));
     if (!token || token->revoked || token->expires_at <= now) {
         throw unauthorized("refresh token is invalid or expired");
     }
@@ -140,7 +140,7 @@ void AuthService::logout(const sdk::Caller& caller, const std::string& access_to
     auto tx = database_.begin();
     store_.revoke_access_token(tx->sql(), claims.jti, claims.expires_at);
     if (refresh_token) {
-        const auto token = store_.find_refresh_token(tx->sql(), sha256_hex(*refresh_token));
+        const auto token = store_.find_refresh_token(tx->sql(), secrets::sha256_hex(*refresh_token));
         // Someone else's refresh token is silently ignored: no existence leak.
         if (token && token->user_id == caller.user_id) {
             store_.revoke_family(tx->sql(), token->family_id, now);
@@ -291,14 +291,14 @@ TokenPair AuthService::issue_tokens(soci::session& sql, const User& user, const 
     AccessClaims claims;
     claims.user_id = user.id;
     claims.role = user.role;
-    claims.jti = random_token(16);
+    claims.jti = secrets::random_token(16);
     claims.issued_at = now / 1000;
     claims.expires_at = claims.issued_at + settings_.access_ttl.count();
     TokenPair pair;
     pair.access_token = codec_.encode(claims);
     pair.expires_in = settings_.access_ttl.count();
-    pair.refresh_token = random_token(32);
-    store_.insert_refresh_token(sql, user.id, family_id, sha256_hex(pair.refresh_token), now,
+    pair.refresh_token = secrets::random_token(32);
+    store_.insert_refresh_token(sql, user.id, family_id, secrets::sha256_hex(pair.refresh_token), now,
                                 now + settings_.refresh_ttl.count() * 1000, claims.jti, claims.expires_at);
     return pair;
 }

@@ -55,7 +55,7 @@ PasswordHasher::PasswordHasher(PasswordCost cost, std::size_t threads, std::size
     if (threads == 0) {
         throw std::invalid_argument("PasswordHasher needs at least one thread");
     }
-    init_sodium();
+    secrets::init_sodium();
 
     // Warms the dummy hash so the first unknown-user login costs one verify,
     // not a hash and a verify. A failure here is retried by verify_dummy().

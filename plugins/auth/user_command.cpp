@@ -36,7 +36,7 @@ int create_user(const std::vector<std::string>& args, sdk::Host& host) {
     }
     const auto& config = host.config();
     // The command never signs tokens; any secret will do for the service.
-    JwtCodec codec(random_token(48));
+    JwtCodec codec(secrets::random_token(48));
     PasswordHasher hasher(cost_from(config), 1, 4);
     AuthService service(host.database(), hasher, codec, settings_from(config), now_ms);
     try {

@@ -1,5 +1,6 @@
 #include "inbound_service.hpp"
 
+#include "secrets.hpp"
 #include "signing.hpp"
 #include "webhook_service.hpp"
 
@@ -77,11 +78,11 @@ json InboundService::create_token(const json& body, const sdk::Caller& caller) {
     if (!errors.empty()) {
         throw sdk::ApiError::validation(std::move(errors));
     }
-    const auto token = random_token(32);
+    const auto token = secrets::random_token(32);
     InboundToken t;
     t.name = name;
-    t.token_hash = sha256_hex(token);
-    t.secret = random_token(32);
+    t.token_hash = secrets::sha256_hex(token);
+    t.secret = secrets::random_token(32);
     t.defaults = defaults.dump();
     t.created_by = caller.user_id;
     t.created_at = clock_();
@@ -117,7 +118,7 @@ json InboundService::receive(const std::string& token, const std::optional<std::
     std::optional<InboundToken> found;
     {
         auto session = db_.session();
-        found = store_.inbound_token_by_hash(session->sql(), sha256_hex(token));
+        found = store_.inbound_token_by_hash(session->sql(), secrets::sha256_hex(token));
     }
     // An unknown token still costs one HMAC, so timing does not tell it apart
     // from a known token with a bad signature.

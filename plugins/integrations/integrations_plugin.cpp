@@ -5,6 +5,7 @@
 #include "delivery_job.hpp"
 #include "inbound_service.hpp"
 #include "integration_routes.hpp"
+#include "secrets.hpp"
 #include "settings.hpp"
 #include "signing.hpp"
 #include "webhook_service.hpp"
@@ -60,7 +61,7 @@ public:
         } catch (const std::invalid_argument& e) {
             throw std::runtime_error(std::string("invalid integrations config: ") + e.what());
         }
-        init_sodium();
+        secrets::init_sodium();
         // Reference-counted and thread-safe in libcurl >= 7.84; paired with stop().
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
             throw std::runtime_error("curl_global_init failed");

@@ -18,12 +18,6 @@ std::string hex(const unsigned char* data, std::size_t size) {
 
 }  // namespace
 
-void init_sodium() {
-    if (sodium_init() < 0) {
-        throw std::runtime_error("libsodium failed to initialise (no entropy source?)");
-    }
-}
-
 std::string hmac_sha256_hex(const std::string& key, const std::string& message) {
     crypto_auth_hmacsha256_state state;
     std::array<unsigned char, crypto_auth_hmacsha256_BYTES> mac{};
@@ -46,26 +40,6 @@ bool signature_matches(const std::string& secret, const std::string& timestamp, 
         return false;
     }
     return sodium_memcmp(header.data(), expected.data(), expected.size()) == 0;
-}
-
-std::string sha256_hex(const std::string& data) {
-    std::array<unsigned char, crypto_hash_sha256_BYTES> digest{};
-    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(data.data()), data.size());
-    return hex(digest.data(), digest.size());
-}
-
-std::string random_token(std::size_t bytes) {
-    if (bytes == 0) {
-        throw std::invalid_argument("a token needs at least one byte");
-    }
-    std::string raw(bytes, '\0');
-    randombytes_buf(raw.data(), raw.size());
-    std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-    sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size(),
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    sodium_memzero(raw.data(), raw.size());
-    out.resize(out.find('\0'));
-    return out;
 }
 
 std::string random_uuid() {

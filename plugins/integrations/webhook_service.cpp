@@ -1,5 +1,6 @@
 #include "webhook_service.hpp"
 
+#include "secrets.hpp"
 #include "signing.hpp"
 #include "webhook_url.hpp"
 
@@ -139,7 +140,7 @@ json WebhookService::create(const json& body, const sdk::Caller& caller) {
         throw sdk::ApiError::validation(std::move(errors));
     }
     if (w.secret.empty()) {
-        w.secret = random_token(32);
+        w.secret = secrets::random_token(32);
     }
     w.created_by = caller.user_id;
     w.created_at = w.updated_at = clock_();

@@ -8,14 +8,6 @@ namespace tasklane::notifications {
 
 namespace {
 
-std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) {
-        return "";
-    }
-    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 bool valid_type(const std::string& type) {
     if (type.empty() || type.size() > 64) {
         return false;
@@ -35,7 +27,7 @@ std::optional<std::int64_t> NotificationService::notify(sdk::Transaction& tx, co
     Notification n;
     n.user_id = notice.user_id;
     n.type = notice.type;
-    n.title = trim(notice.title);
+    n.title = sdk::trim(notice.title);
     n.body = notice.body;
     n.data = notice.data.is_object() ? notice.data : nlohmann::json::object();
     n.source_key = source_key;

@@ -4,14 +4,6 @@
 
 namespace tasklane::tasks {
 
-std::string trim(const std::string& text) {
-    const auto b = text.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) {
-        return "";
-    }
-    return text.substr(b, text.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 bool valid_tag(const std::string& tag) {
     if (tag.empty() || tag.size() > 50) {
         return false;

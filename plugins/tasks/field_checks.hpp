@@ -7,7 +7,7 @@
 namespace tasklane::tasks {
 
 using sdk::utf8_length;  // code points, as users count characters
-std::string trim(const std::string& text);
+using sdk::trim;
 // 1 to 50 of letters, digits, '_', '-', '.', ':'.
 bool valid_tag(const std::string& tag);
 inline constexpr const char* kTagRule = "each tag is 1 to 50 of letters, digits, '_', '-', '.', ':'";

@@ -126,7 +126,7 @@ std::int64_t now_seconds() {
 // What the server itself would put in an access token for this user.
 nlohmann::json claims_for(std::int64_t user_id, const std::string& role = "member") {
     const auto now = now_seconds();
-    return {{"sub", std::to_string(user_id)}, {"role", role},      {"jti", auth::random_token(16)},
+    return {{"sub", std::to_string(user_id)}, {"role", role},      {"jti", tasklane::secrets::random_token(16)},
             {"iss", "tasklane"},              {"iat", now - 5},    {"exp", now + 600}};
 }
 
@@ -287,7 +287,7 @@ protected:
 class TokenSecurityTest : public AuthSecurityFixture {
 protected:
     void SetUp() override {
-        auth::init_sodium();
+        tasklane::secrets::init_sodium();
         start(sdk::Dialect::Sqlite);
         member_id_ = register_user("alice");
     }
@@ -334,7 +334,7 @@ TEST_F(TokenSecurityTest, ATokenSignedWithAnotherSecretIs401) {
     auth::AccessClaims claims;
     claims.user_id = member_id_;
     claims.role = "member";
-    claims.jti = auth::random_token(16);
+    claims.jti = tasklane::secrets::random_token(16);
     claims.issued_at = now_seconds();
     claims.expires_at = claims.issued_at + 600;
     expect_unauthorized(me(other.encode(claims)));
@@ -345,7 +345,7 @@ TEST_F(TokenSecurityTest, AnExpiredTokenIs401) {
     auth::AccessClaims claims;
     claims.user_id = member_id_;
     claims.role = "member";
-    claims.jti = auth::random_token(16);
+    claims.jti = tasklane::secrets::random_token(16);
     claims.issued_at = now_seconds() - 3600;
     claims.expires_at = now_seconds() - 1;
     expect_unauthorized(me(codec.encode(claims)));
@@ -847,7 +847,7 @@ TEST_P(AccountSecurityTest, SecretsNeverReachTheLog) {
                                                                        access.rfind('.') - access.find('.') - 1));
         secrets.emplace_back("an access token's signature", access.substr(access.rfind('.') + 1));
         secrets.emplace_back("a refresh token", session->refresh_token);
-        secrets.emplace_back("a refresh token's stored digest", auth::sha256_hex(session->refresh_token));
+        secrets.emplace_back("a refresh token's stored digest", tasklane::secrets::sha256_hex(session->refresh_token));
     }
     for (const auto& [what, secret] : secrets) {
         ASSERT_FALSE(secret.empty()) << what;

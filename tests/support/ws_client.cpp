@@ -173,37 +173,39 @@ std::optional<nlohmann::json> WsClient::next_json(std::chrono::milliseconds time
     return nlohmann::json::parse(*frame, nullptr, false);
 }
 
-nlohmann::json WsClient::next_of_type(const std::string& type, std::chrono::milliseconds timeout) {
+void WsClient::read_until(std::chrono::milliseconds timeout, const std::function<bool(nlohmann::json)>& take) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (true) {
         const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) {
-            return nullptr;
+            return;
         }
         auto frame = next_json(left);
-        if (!frame) {
-            return nullptr;
-        }
-        if (frame->is_object() && frame->value("type", "") == type) {
-            return *frame;
+        if (!frame || !take(std::move(*frame))) {
+            return;
         }
     }
 }
 
+nlohmann::json WsClient::next_of_type(const std::string& type, std::chrono::milliseconds timeout) {
+    nlohmann::json found = nullptr;
+    read_until(timeout, [&](nlohmann::json frame) {
+        if (frame.is_object() && frame.value("type", "") == type) {
+            found = std::move(frame);
+            return false;
+        }
+        return true;
+    });
+    return found;
+}
+
 std::vector<nlohmann::json> WsClient::collect(std::chrono::milliseconds window) {
     std::vector<nlohmann::json> out;
-    const auto deadline = std::chrono::steady_clock::now() + window;
-    while (true) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) {
-            return out;
-        }
-        auto frame = next(left);
-        if (!frame) {
-            return out;
-        }
-        out.push_back(nlohmann::json::parse(*frame, nullptr, false));
-    }
+    read_until(window, [&](nlohmann::json frame) {
+        out.push_back(std::move(frame));
+        return true;
+    });
+    return out;
 }
 
 std::optional<int> WsClient::wait_closed(std::chrono::milliseconds timeout) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -66,6 +67,9 @@ public:
     struct Impl;
 
 private:
+    // Hands each JSON frame to `take` until it returns false, no frame comes or `timeout` has passed.
+    void read_until(std::chrono::milliseconds timeout, const std::function<bool(nlohmann::json)>& take);
+
     std::shared_ptr<WsIo> io_;  // before impl_: outlives it
     std::shared_ptr<Impl> impl_;
 };

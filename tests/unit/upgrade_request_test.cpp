@@ -43,10 +43,10 @@ TEST(UpgradeRequestTest, RefusesBadPathsResumePointsAndMissingTokens) {
     EXPECT_EQ(refusal_of("/ws/tasks", "chat, something").status, 401);
 }
 
-TEST(UpgradeRequestTest, PercentDecodingKeepsMalformedEscapes) {
-    EXPECT_EQ(percent_decode("a%20b+c"), "a b c");
-    EXPECT_EQ(percent_decode("100%"), "100%");
-    EXPECT_EQ(percent_decode("%zz%4"), "%zz%4");
+TEST(UpgradeRequestTest, QueryValuesArePercentDecodedKeepingMalformedEscapes) {
+    EXPECT_EQ(parse_upgrade_request("/ws/tasks?token=a%20b+c%2B", "").token, "a b c+");
+    EXPECT_EQ(parse_upgrade_request("/ws/tasks?token=100%", "").token, "100%");
+    EXPECT_EQ(parse_upgrade_request("/ws/tasks?token=%zz%4", "").token, "%zz%4");
 }
 
 TEST(UpgradeRequestTest, BrowsersConnectFromTheSameHostOrAListedOrigin) {

@@ -79,15 +79,6 @@ ConfigKey rate_limit(const std::string& name, const std::string& description, do
         });
 }
 
-ConfigKey rate_group(const std::string& name, const std::string& description, ConfigKey per_ip,
-                     std::optional<ConfigKey> per_user) {
-    std::vector<ConfigKey> keys{std::move(per_ip)};
-    if (per_user) {
-        keys.push_back(std::move(*per_user));
-    }
-    return ConfigKey::section(name, description, std::move(keys));
-}
-
 ConfigKey security_section() {
     return ConfigKey::section(
         "security", "What stands between the internet and the handlers.",
@@ -126,15 +117,15 @@ ConfigKey security_section() {
                 "rate_limits", "Token buckets per client address and per user, by route group; 429 with Retry-After.",
                 {
                     ConfigKey::value("enabled", ConfigType::Boolean, true, "Whether requests are rate limited."),
-                    rate_group("default", "Every route not in another group.",
-                               rate_limit("per_ip", "Per client address.", 100, "1s", 200),
-                               rate_limit("per_user", "Per authenticated user.", 50, "1s", 100)),
-                    rate_group("auth", "POST /api/v1/auth/login, /register and /refresh: password guessing.",
-                               rate_limit("per_ip", "Per client address.", 30, "1m", 10), std::nullopt),
-                    rate_group("public", "/public/ (share links) and inbound webhooks.",
-                               rate_limit("per_ip", "Per client address.", 60, "1m", 30), std::nullopt),
-                    rate_group("operations", "/health, /metrics, /openapi.json, /docs.",
-                               rate_limit("per_ip", "Per client address.", 20, "1s", 40), std::nullopt),
+                    ConfigKey::section("default", "Every route not in another group.",
+                                       {rate_limit("per_ip", "Per client address.", 100, "1s", 200),
+                                        rate_limit("per_user", "Per authenticated user.", 50, "1s", 100)}),
+                    ConfigKey::section("auth", "POST /api/v1/auth/login, /register and /refresh: password guessing.",
+                                       {rate_limit("per_ip", "Per client address.", 30, "1m", 10)}),
+                    ConfigKey::section("public", "/public/ (share links) and inbound webhooks.",
+                                       {rate_limit("per_ip", "Per client address.", 60, "1m", 30)}),
+                    ConfigKey::section("operations", "/health, /metrics, /openapi.json, /docs.",
+                                       {rate_limit("per_ip", "Per client address.", 20, "1s", 40)}),
                 }),
         });
 }

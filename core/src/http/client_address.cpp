@@ -1,15 +1,12 @@
 #include "client_address.hpp"
 
+#include <tasklane/sdk/text.hpp>
+
 #include <vector>
 
 namespace tasklane::core {
 
 namespace {
-
-std::string trim(const std::string& s) {
-    const auto begin = s.find_first_not_of(" \t");
-    return begin == std::string::npos ? "" : s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
-}
 
 bool trusted(const std::string& address, const sdk::AddressList& proxies) {
     const auto ip = sdk::IpAddress::parse(address);
@@ -27,7 +24,7 @@ std::string client_address(const std::string& peer, const std::optional<std::str
     std::size_t start = 0;
     while (start <= forwarded_for->size()) {
         const auto comma = std::min(forwarded_for->find(',', start), forwarded_for->size());
-        hops.push_back(trim(forwarded_for->substr(start, comma - start)));
+        hops.push_back(sdk::trim(forwarded_for->substr(start, comma - start)));
         start = comma + 1;
     }
     std::string client = peer;

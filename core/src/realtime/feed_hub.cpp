@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <utility>
 
 namespace tasklane::core::realtime {
 
@@ -26,13 +27,18 @@ FeedHub::FeedHub(std::vector<sdk::FeedChannel> channels, ConnectionLimits limits
     }
 }
 
+FeedHub::ChannelState* FeedHub::state(const std::string& name) {
+    return const_cast<ChannelState*>(std::as_const(*this).state(name));
+}
+
+const FeedHub::ChannelState* FeedHub::state(const std::string& name) const {
+    auto it = std::find_if(channels_.begin(), channels_.end(), [&](const auto& c) { return c.channel.name == name; });
+    return it == channels_.end() ? nullptr : &*it;
+}
+
 const sdk::FeedChannel* FeedHub::channel(const std::string& name) const {
-    for (const auto& c : channels_) {
-        if (c.channel.name == name) {
-            return &c.channel;
-        }
-    }
-    return nullptr;
+    const auto* found = state(name);
+    return found ? &found->channel : nullptr;
 }
 
 std::vector<std::string> FeedHub::channel_names() const {
@@ -46,8 +52,8 @@ std::vector<std::string> FeedHub::channel_names() const {
 Admission FeedHub::attach(const std::string& channel, const sdk::Caller& caller,
                           const std::shared_ptr<Connection>& connection) {
     std::unique_lock lock(mutex_);
-    auto it = std::find_if(channels_.begin(), channels_.end(), [&](const auto& c) { return c.channel.name == channel; });
-    if (it == channels_.end()) {
+    auto* target = state(channel);
+    if (!target) {
         throw std::invalid_argument("no feed channel " + channel);
     }
     if (total_ >= limits_.max_connections) {
@@ -62,7 +68,7 @@ Admission FeedHub::attach(const std::string& channel, const sdk::Caller& caller,
     if (of_user >= limits_.max_per_user) {
         return Admission::TooManyForUser;
     }
-    auto& user = it->users[caller.user_id];
+    auto& user = target->users[caller.user_id];
     user.caller = caller;
     user.connections.push_back(connection);
     ++total_;
@@ -71,31 +77,28 @@ Admission FeedHub::attach(const std::string& channel, const sdk::Caller& caller,
 
 void FeedHub::detach(const std::string& channel, std::int64_t user_id, const Connection* connection) {
     std::unique_lock lock(mutex_);
-    for (auto& c : channels_) {
-        if (c.channel.name != channel) {
-            continue;
-        }
-        auto u = c.users.find(user_id);
-        if (u == c.users.end()) {
-            return;
-        }
-        auto& list = u->second.connections;
-        const auto before = list.size();
-        std::erase_if(list, [&](const auto& p) { return p.get() == connection; });
-        total_ -= before - list.size();
-        if (list.empty()) {
-            c.users.erase(u);
-        }
+    auto* c = state(channel);
+    if (!c) {
+        return;
+    }
+    auto u = c->users.find(user_id);
+    if (u == c->users.end()) {
+        return;
+    }
+    auto& list = u->second.connections;
+    const auto before = list.size();
+    std::erase_if(list, [&](const auto& p) { return p.get() == connection; });
+    total_ -= before - list.size();
+    if (list.empty()) {
+        c->users.erase(u);
     }
 }
 
 void FeedHub::refresh_caller(const std::string& channel, const sdk::Caller& caller) {
     std::unique_lock lock(mutex_);
-    for (auto& c : channels_) {
-        if (c.channel.name == channel) {
-            if (auto u = c.users.find(caller.user_id); u != c.users.end()) {
-                u->second.caller = caller;
-            }
+    if (auto* c = state(channel)) {
+        if (auto u = c->users.find(caller.user_id); u != c->users.end()) {
+            u->second.caller = caller;
         }
     }
 }
@@ -138,17 +141,15 @@ void FeedHub::publish(const sdk::Event& event) {
 }
 
 void FeedHub::push(std::int64_t user_id, const std::string& channel, const nlohmann::json& message) {
-    Frame frame;
     std::shared_lock lock(mutex_);
-    for (const auto& c : channels_) {
-        if (c.channel.name != channel) {
-            continue;
-        }
-        if (auto u = c.users.find(user_id); u != c.users.end()) {
-            frame = frame ? frame : std::make_shared<const std::string>(message.dump());
-            for (const auto& connection : u->second.connections) {
-                connection->deliver(frame, 0, 0);
-            }
+    const auto* c = state(channel);
+    if (!c) {
+        return;
+    }
+    if (auto u = c->users.find(user_id); u != c->users.end()) {
+        const Frame frame = std::make_shared<const std::string>(message.dump());
+        for (const auto& connection : u->second.connections) {
+            connection->deliver(frame, 0, 0);
         }
     }
 }

@@ -91,6 +91,10 @@ private:
         std::map<std::int64_t, UserConnections> users;
     };
 
+    // The channel called `name`, or null.
+    ChannelState* state(const std::string& name);
+    const ChannelState* state(const std::string& name) const;
+
     std::vector<ChannelState> channels_;  // fixed after construction; only `users` changes
     ConnectionLimits limits_;
     std::shared_ptr<spdlog::logger> log_;

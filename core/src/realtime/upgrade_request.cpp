@@ -1,19 +1,14 @@
 #include "upgrade_request.hpp"
 
+#include <tasklane/sdk/http.hpp>
+#include <tasklane/sdk/text.hpp>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 
 namespace tasklane::core::realtime {
 namespace {
-
-std::string trim(const std::string& s) {
-    const auto begin = s.find_first_not_of(" \t");
-    if (begin == std::string::npos) {
-        return "";
-    }
-    return s.substr(begin, s.find_last_not_of(" \t") - begin + 1);
-}
 
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -30,23 +25,6 @@ std::string host_part(const std::string& authority) {
 
 }  // namespace
 
-std::string percent_decode(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '+') {
-            out += ' ';
-        } else if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
-                   std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-            out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-            i += 2;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
-}
-
 UpgradeRequest parse_upgrade_request(const std::string& target, const std::string& protocol_header) {
     const auto question = target.find('?');
     const std::string path = target.substr(0, question);
@@ -59,7 +37,7 @@ UpgradeRequest parse_upgrade_request(const std::string& target, const std::strin
             const std::string pair = rest.substr(start, amp - start);
             const auto eq = pair.find('=');
             if (!pair.empty()) {
-                query[percent_decode(pair.substr(0, eq))] = eq == std::string::npos ? "" : percent_decode(pair.substr(eq + 1));
+                query[sdk::url_decode(pair.substr(0, eq), true)] = eq == std::string::npos ? "" : sdk::url_decode(pair.substr(eq + 1), true);
             }
             start = amp + 1;
         }
@@ -87,8 +65,8 @@ UpgradeRequest parse_upgrade_request(const std::string& target, const std::strin
     } else if (!protocol_header.empty()) {
         // "bearer, <token>": browsers cannot set Authorization on a WebSocket.
         const auto comma = protocol_header.find(',');
-        if (comma != std::string::npos && lower(trim(protocol_header.substr(0, comma))) == "bearer") {
-            request.token = trim(protocol_header.substr(comma + 1));
+        if (comma != std::string::npos && lower(sdk::trim(protocol_header.substr(0, comma))) == "bearer") {
+            request.token = sdk::trim(protocol_header.substr(comma + 1));
             request.token_in_protocol = true;
         }
     }

@@ -28,9 +28,6 @@ struct UpgradeRefusal {
 // (may be empty). Throws UpgradeRefusal for a bad path, since or missing token.
 UpgradeRequest parse_upgrade_request(const std::string& target, const std::string& protocol_header);
 
-// "%2F" and "+" decoded; malformed escapes are kept as they are.
-std::string percent_decode(const std::string& text);
-
 // Browsers send Origin; other clients do not, and may always connect. A
 // browser page may connect when its origin is listed ("*" lists every one) or
 // when it is on the same host as the WebSocket server (any port: the web app

@@ -9,9 +9,9 @@
 
 namespace {
 
-using tasklane::auth::constant_time_equals;
-using tasklane::auth::random_token;
-using tasklane::auth::sha256_hex;
+using tasklane::secrets::constant_time_equals;
+using tasklane::secrets::random_token;
+using tasklane::secrets::sha256_hex;
 
 bool is_base64url(const std::string& text) {
     for (const char c : text) {

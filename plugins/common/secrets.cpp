@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace tasklane::auth {
+namespace tasklane::secrets {
 
 void init_sodium() {
     static std::once_flag once;
@@ -56,4 +56,4 @@ bool constant_time_equals(const std::string& a, const std::string& b) {
     return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-}  // namespace tasklane::auth
+}  // namespace tasklane::secrets
