@@ -62,7 +62,8 @@ nlohmann::json to_json(const Task& task) {
             {"created_at", sdk::iso8601_utc(task.created_at)},
             {"updated_at", sdk::iso8601_utc(task.updated_at)},
             {"completed_at", optional_time(task.completed_at)},
-            {"version", task.version}};
+            {"version", task.version},
+            {"position", task.position}};
 }
 
 nlohmann::json to_json(const Comment& comment) {

@@ -25,6 +25,7 @@ struct Task {
     std::int64_t updated_at = 0;
     std::optional<std::int64_t> completed_at;
     std::int64_t version = 1;
+    std::int64_t position = 0;             // order in its board column (ascending, then id)
     std::vector<std::int64_t> depends_on;  // every dependency, ascending (filled by the store)
     std::vector<std::int64_t> blocked_by;  // the dependencies not completed yet, ascending
 };

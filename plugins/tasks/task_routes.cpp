@@ -3,6 +3,7 @@
 #include "route_helpers.hpp"
 
 #include <algorithm>
+#include <functional>
 
 namespace tasklane::tasks {
 
@@ -130,9 +131,9 @@ TaskFilter filter_from(const sdk::Request& req, const Workflow& workflow) {
     if (auto sort = req.query_param("sort")) {
         const std::string key = !sort->empty() && (*sort)[0] == '-' ? sort->substr(1) : *sort;
         if (key != "created_at" && key != "due_date" && key != "priority" && key != "updated_at" &&
-            key != "relevance") {
-            throw bad_query("sort",
-                            "created_at, due_date, priority, updated_at or relevance, optionally prefixed with '-'");
+            key != "position" && key != "relevance") {
+            throw bad_query("sort", "created_at, due_date, priority, updated_at, position or relevance, optionally "
+                                    "prefixed with '-'");
         }
         f.sort = *sort;
     }
@@ -141,6 +142,19 @@ TaskFilter filter_from(const sdk::Request& req, const Workflow& workflow) {
     return f;
 }
 
+
+nlohmann::json board_json(const std::vector<TaskService::BoardColumn>& columns,
+                          const std::function<nlohmann::json(const Task&)>& card) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : columns) {
+        nlohmann::json tasks = nlohmann::json::array();
+        for (const auto& t : c.page.items) {
+            tasks.push_back(card(t));
+        }
+        out.push_back({{"status", c.status}, {"tasks", std::move(tasks)}, {"total", c.page.total}});
+    }
+    return {{"columns", std::move(out)}};
+}
 
 void register_task_routes(sdk::Routes& routes, TaskService& service) {
     const std::vector<std::string> tags = {"tasks"};
@@ -165,6 +179,23 @@ void register_task_routes(sdk::Routes& routes, TaskService& service) {
                [&service](const Request& req) {
                    return Response::json(200, dashboard_json(service.dashboard(req.require_caller(), 30, 20),
                                                              service.workflow()));
+               });
+    routes.add({.method = "GET", .path = "/api/v1/board", .access = Access::Authenticated,
+                .summary = "One column per workflow status in workflow order, each {status, tasks, total}: the first "
+                           "`limit` (default 50, at most 200) visible tasks by position; filters assignee_id, tag, "
+                           "priority, q",
+                .tags = tags},
+               [&service](const Request& req) {
+                   auto f = filter_from(req, service.workflow());
+                   if (req.query_param("status") || req.query_param("sort") || req.query_param("page") ||
+                       req.query_param("per_page")) {
+                       throw sdk::ApiError::bad_request(
+                           "the board has a column per status, ordered by position: use limit, not status, sort, "
+                           "page or per_page");
+                   }
+                   const auto limit = static_cast<int>(int_query(req, "limit", 1, 200).value_or(50));
+                   return Response::json(200, board_json(service.board(viewer_of(req.require_caller()), f, limit),
+                                                         [](const Task& t) { return to_json(t); }));
                });
     routes.add({.method = "GET", .path = "/api/v1/tasks/search", .access = Access::Authenticated,
                 .summary = "Full-text search of visible tasks: every word of q, as a prefix, in title or description; "

@@ -15,8 +15,8 @@ using Problems = std::vector<sdk::FieldError>;
 // Fields a client may send back unchanged from a GET (ignored on write).
 const std::set<std::string> kReadOnly = {"id",      "creator_id", "created_at", "updated_at",
                                          "completed_at", "version", "blocked_by", "depends_on"};
-const std::set<std::string> kWritable = {"title", "description", "status", "priority", "due_date", "assignee_id",
-                                         "parent_id", "tags", "recurrence"};
+const std::set<std::string> kWritable = {"title",     "description", "status", "priority",   "due_date",
+                                         "assignee_id", "parent_id", "tags",   "recurrence", "position"};
 
 std::optional<std::int64_t> optional_id(const nlohmann::json& value, const std::string& field, Problems& problems) {
     if (value.is_null()) {
@@ -189,6 +189,14 @@ void TaskService::apply(soci::session& sql, const Viewer& parent_viewer, Task& t
         }
         task.tags.assign(tags.begin(), tags.end());
     }
+    if (body.contains("position")) {
+        const auto& v = body["position"];
+        if (!v.is_number_integer()) {
+            problems.push_back({"position", "must be an integer (the card's place in its board column, ascending)"});
+        } else {
+            task.position = v.get<std::int64_t>();
+        }
+    }
     if (body.contains("recurrence")) {
         const auto& v = body["recurrence"];
         if (v.is_null()) {
@@ -211,6 +219,7 @@ void TaskService::insert_new(sdk::Transaction& tx, const Viewer& parent_viewer, 
     task.status = workflow_.initial();
     task.creator_id = creator_id;
     task.created_at = task.updated_at = clock_();
+    task.position = task.created_at;  // last in its column unless the body says where
     apply(tx.sql(), parent_viewer, task, body, /*creating=*/true);
     if (workflow_.is_done(task.status)) {
         task.completed_at = task.created_at;
@@ -301,6 +310,20 @@ TaskService::Dashboard TaskService::dashboard(const sdk::Caller& caller, int day
     d.counts = store_.counts(session->sql(), viewer, d.first_day * kDay);
     d.overdue = store_.list(session->sql(), overdue, viewer);
     return d;
+}
+
+std::vector<TaskService::BoardColumn> TaskService::board(const Viewer& viewer, const TaskFilter& filter, int limit) {
+    std::vector<BoardColumn> columns;
+    auto session = database_.session();
+    for (const auto& status : workflow_.statuses()) {
+        TaskFilter column = filter;
+        column.status = status;
+        column.sort = "position";
+        column.page = 1;
+        column.per_page = limit;
+        columns.push_back({status, store_.list(session->sql(), column, viewer)});
+    }
+    return columns;
 }
 
 Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor,

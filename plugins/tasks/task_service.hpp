@@ -40,6 +40,15 @@ public:
         int days = 0;
     };
     Dashboard dashboard(const sdk::Caller& caller, int days, int overdue_limit);
+    // One column per workflow status, in workflow order: the first `limit`
+    // tasks matching `filter` by position (then id), and how many match.
+    // Takes a viewer, not a caller: a share link shows a board as its
+    // creator may see it.
+    struct BoardColumn {
+        std::string status;
+        TaskPage page;
+    };
+    std::vector<BoardColumn> board(const Viewer& viewer, const TaskFilter& filter, int limit);
     // A partial update. if_match: the version the client read (412 when stale).
     Task update(const sdk::Caller& caller, std::int64_t id, const nlohmann::json& body,
                 std::optional<std::int64_t> if_match, const sdk::Actor& actor);

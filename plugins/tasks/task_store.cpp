@@ -25,7 +25,7 @@ std::string task_columns(sdk::Dialect dialect) {
                                    " FROM task_dependencies d JOIN tasks o ON o.id = d.depends_on_id "
                                    "WHERE d.task_id = t.id AND o.completed_at IS NULL)";
     return "t.id, t.title, t.description, t.status, t.priority, t.due_date, t.creator_id, t.assignee_id, t.parent_id, "
-           "t.recurrence, t.created_at, t.updated_at, t.completed_at, t.version, " +
+           "t.recurrence, t.created_at, t.updated_at, t.completed_at, t.version, t.position, " +
            tags + ", " + depends_on + ", " + blocked_by;
 }
 
@@ -54,7 +54,7 @@ std::vector<std::int64_t> ids_sorted(const std::string& text) {
 
 struct TaskRow {
     long long id = 0, due_date = 0, creator_id = 0, assignee_id = 0, parent_id = 0, created_at = 0, updated_at = 0,
-              completed_at = 0, version = 0;
+              completed_at = 0, version = 0, position = 0;
     std::string title, description, status, priority, recurrence, tags, depends_on, blocked_by;
     soci::indicator due_ind = soci::i_null, assignee_ind = soci::i_null, parent_ind = soci::i_null,
                     recurrence_ind = soci::i_null, completed_ind = soci::i_null, tags_ind = soci::i_null,
@@ -75,6 +75,7 @@ struct TaskRow {
         st.exchange(soci::into(updated_at));
         st.exchange(soci::into(completed_at, completed_ind));
         st.exchange(soci::into(version));
+        st.exchange(soci::into(position));
         st.exchange(soci::into(tags, tags_ind));
         st.exchange(soci::into(depends_on, depends_on_ind));
         st.exchange(soci::into(blocked_by, blocked_by_ind));
@@ -101,6 +102,7 @@ struct TaskRow {
         t.updated_at = updated_at;
         t.completed_at = optional<std::int64_t>(completed_at, completed_ind);
         t.version = version;
+        t.position = position;
         if (tags_ind == soci::i_ok) {
             t.tags = split_sorted(tags);
         }
@@ -145,15 +147,17 @@ std::string order_by(const std::string& sort, const std::string& relevance) {
         column = "CASE t.priority WHEN 'urgent' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END";
     } else if (key == "updated_at") {
         column = "t.updated_at";
+    } else if (key == "position") {
+        column = "t.position";
     }
     return column + (desc ? " DESC" : "") + ", t.id" + (desc ? " DESC" : "");
 }
 
 // The write side of the mapping: the columns a change writes, and their
 // values from a Task as parameters of `q` (in the same order).
-const std::vector<std::string> kWrittenColumns = {"title",      "description", "status",     "priority",
-                                                  "due_date",   "assignee_id", "parent_id",  "recurrence",
-                                                  "updated_at", "completed_at"};
+const std::vector<std::string> kWrittenColumns = {"title",      "description",  "status",     "priority",
+                                                  "due_date",   "assignee_id",  "parent_id",  "recurrence",
+                                                  "updated_at", "completed_at", "position"};
 
 std::optional<long long> nullable(const std::optional<std::int64_t>& v) {
     return v ? std::optional<long long>(*v) : std::nullopt;
@@ -163,7 +167,7 @@ std::vector<std::string> written_values(sdk::Query& q, const Task& t) {
     return {q.param(t.title),          q.param(t.description),           q.param(t.status),
             q.param(t.priority),       q.param(nullable(t.due_date)),     q.param(nullable(t.assignee_id)),
             q.param(nullable(t.parent_id)), q.param(t.recurrence),        q.param(static_cast<long long>(t.updated_at)),
-            q.param(nullable(t.completed_at))};
+            q.param(nullable(t.completed_at)), q.param(static_cast<long long>(t.position))};
 }
 
 struct IdRow {
@@ -264,6 +268,13 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
         }
         if (f.open_only) {
             where += " AND t.completed_at IS NULL";
+        }
+        if (f.ids) {
+            std::string list;
+            for (const auto id : *f.ids) {
+                list += (list.empty() ? "" : ", ") + q.param(static_cast<long long>(id));
+            }
+            where += list.empty() ? " AND 1 = 0" : " AND t.id IN (" + list + ")";
         }
         return from + where;
     };

@@ -31,6 +31,7 @@ struct TaskFilter {
     std::optional<std::string> status, priority, tag, query;
     std::optional<std::int64_t> assignee_id, creator_id, parent_id, due_before, due_after;
     bool open_only = false;  // not completed (no completed_at); not a query parameter
+    std::optional<std::vector<std::int64_t>> ids;  // only these tasks (a share link's scope); not a query parameter
     // created_at, due_date, priority, updated_at (each may take '-'), or
     // relevance (with a query: best match first).
     std::string sort = "-created_at";

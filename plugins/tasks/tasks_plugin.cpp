@@ -1,5 +1,6 @@
 // The tasks plugin: config (workflow), migrations and routes. Logic lives in
 // TaskService, SQL in TaskStore.
+#include "share_routes.hpp"
 #include "task_api.hpp"
 #include "task_feed.hpp"
 #include "task_routes.hpp"
@@ -18,7 +19,7 @@ using sdk::ConfigType;
 class TasksPlugin : public sdk::Plugin {
 public:
     sdk::PluginInfo info() const override {
-        return {.name = "tasks", .version = "0.1.0", .description = "Tasks, workflow, dependencies, templates, search, activity history",
+        return {.name = "tasks", .version = "0.1.0", .description = "Tasks, workflow, board, dependencies, templates, search, activity history, share links",
                 .requires_plugins = {"auth"}};
     }
 
@@ -50,12 +51,16 @@ public:
         templates_ = std::make_unique<TemplateService>(host.database(), clock);
         register_task_routes(host.routes(), *service_);
         register_template_routes(host.routes(), *templates_, *service_);
+        shares_ = std::make_unique<ShareService>(host.database(), *service_, host.services().find<sdk::UserDirectory>(),
+                                                 clock);
+        register_share_routes(host.routes(), *shares_);
         host.set_meta("workflow", service_->workflow().to_json());
         host.services().provide(std::make_shared<TaskApi>(*service_));
         host.user_feed().add_channel(task_feed_channel());
     }
 
     void stop() override {
+        shares_.reset();
         templates_.reset();
         service_.reset();
     }
@@ -63,6 +68,7 @@ public:
 private:
     std::unique_ptr<TaskService> service_;
     std::unique_ptr<TemplateService> templates_;
+    std::unique_ptr<ShareService> shares_;
 };
 
 }  // namespace tasklane::tasks

@@ -130,6 +130,25 @@ realtime::ConnectionLimits connection_limits(const nlohmann::json& realtime_sect
     return limits;
 }
 
+// The `realtime` config section; throws for values the server cannot run with.
+realtime::RealtimeOptions realtime_options(const nlohmann::json& cfg) {
+    realtime::RealtimeOptions o;
+    o.host = cfg["host"].get<std::string>();
+    o.port = cfg["port"].get<std::uint16_t>();
+    o.threads = cfg["threads"].get<int>();
+    o.max_message_bytes = cfg["max_message_bytes"].get<std::size_t>();
+    o.send_queue = cfg["send_queue"].get<std::size_t>();
+    o.ping_interval = std::chrono::milliseconds(cfg["ping_interval"].get<long long>());
+    o.reauth_interval = std::chrono::milliseconds(cfg["reauth_interval"].get<long long>());
+    o.allowed_origins = cfg["allowed_origins"].get<std::vector<std::string>>();
+    o.limits = connection_limits(cfg);
+    o.replay_max_events = cfg["replay_max_events"].get<int>();
+    if (o.threads < 1 || o.threads > 64 || o.send_queue < 8 || o.ping_interval.count() < 1000) {
+        throw std::runtime_error("realtime: threads must be 1-64, send_queue at least 8, ping_interval at least 1s");
+    }
+    return o;
+}
+
 struct App::Impl {
     // Declared first so it is destroyed last: routes and subscriptions hold
     // code from the plugin libraries.
@@ -324,7 +343,7 @@ void App::start() {
     hopts.host = cfg["server"]["host"].get<std::string>();
     hopts.port = cfg["server"]["port"].get<std::uint16_t>();
     hopts.threads = cfg["server"]["threads"].get<int>();
-    hopts.max_body_bytes = limits.max_body_bytes;
+    hopts.max_body_bytes = s.pipeline->largest_body_limit();  // routes that take files may raise it
     hopts.max_header_bytes = cfg["server"]["max_header_bytes"].get<std::size_t>();
     hopts.header_timeout = std::chrono::milliseconds(cfg["server"]["header_timeout"].get<long long>());
     hopts.body_timeout = std::chrono::milliseconds(cfg["server"]["body_timeout"].get<long long>());
@@ -413,20 +432,7 @@ void App::start_feeds() {
 void App::start_realtime() {
     auto& s = *impl_;
     const auto& cfg = s.configuration.settings["realtime"];
-    realtime::RealtimeOptions o;
-    o.host = cfg["host"].get<std::string>();
-    o.port = cfg["port"].get<std::uint16_t>();
-    o.threads = cfg["threads"].get<int>();
-    o.max_message_bytes = cfg["max_message_bytes"].get<std::size_t>();
-    o.send_queue = cfg["send_queue"].get<std::size_t>();
-    o.ping_interval = std::chrono::milliseconds(cfg["ping_interval"].get<long long>());
-    o.reauth_interval = std::chrono::milliseconds(cfg["reauth_interval"].get<long long>());
-    o.allowed_origins = cfg["allowed_origins"].get<std::vector<std::string>>();
-    o.limits = connection_limits(cfg);
-    o.replay_max_events = cfg["replay_max_events"].get<int>();
-    if (o.threads < 1 || o.threads > 64 || o.send_queue < 8 || o.ping_interval.count() < 1000) {
-        throw std::runtime_error("realtime: threads must be 1-64, send_queue at least 8, ping_interval at least 1s");
-    }
+    const auto o = realtime_options(cfg);
     auto authenticate = [pipeline = s.pipeline.get()](const std::string& token, const std::string& remote) {
         sdk::Request request;
         request.method = "GET";

@@ -4,6 +4,7 @@
 #include "../db/session_pool.hpp"
 #include "client_address.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
@@ -148,23 +149,33 @@ void HttpPipeline::limit_rate(const RateGroup& group, const RateLimit& limit, co
     }
 }
 
+std::size_t HttpPipeline::largest_body_limit() const {
+    std::size_t largest = limits_.max_body_bytes;
+    for (const auto& r : table_.routes()) {
+        largest = std::max(largest, r.route.max_body_bytes);
+    }
+    return largest;
+}
+
 sdk::Response HttpPipeline::dispatch(sdk::Request& request, RateVerdict& shown) const {
     const RateGroup* group = nullptr;
     if (policies_.rate_limiter) {
         group = &policies_.rate_limiter->group_for(request.path);
         limit_rate(*group, group->per_ip, "ip:" + request.remote_address, shown);
     }
-    if (request.body.size() > limits_.max_body_bytes) {
+    auto match = table_.match(request.method, request.path);
+    const auto body_limit = match.route && match.route->route.max_body_bytes > 0 ? match.route->route.max_body_bytes
+                                                                                   : limits_.max_body_bytes;
+    if (request.body.size() > body_limit) {
         throw sdk::ApiError(413, reason_code(413),
                             "request body is " + std::to_string(request.body.size()) + " bytes; the limit is " +
-                                std::to_string(limits_.max_body_bytes));
+                                std::to_string(body_limit));
     }
     if (!request.body.empty() && (request.media_type().empty() || request.has_json_body()) &&
         json_nesting_depth(request.body) > limits_.max_json_depth) {
         throw sdk::ApiError(400, reason_code(400),
                             "the JSON body is nested deeper than " + std::to_string(limits_.max_json_depth) + " levels");
     }
-    auto match = table_.match(request.method, request.path);
     if (!match.route) {
         if (!match.allowed_methods.empty()) {
             std::string allow;

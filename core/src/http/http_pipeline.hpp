@@ -49,6 +49,8 @@ public:
     // Handles one request; never throws. Fills request.request_id, .route, .path_params, .caller.
     sdk::Response handle(sdk::Request& request) const;
     const RouteTable& table() const { return table_; }
+    // The largest body any route takes: what the HTTP server must read in.
+    std::size_t largest_body_limit() const;
 
 private:
     sdk::Response dispatch(sdk::Request& request, RateVerdict& shown) const;

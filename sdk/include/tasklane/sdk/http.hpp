@@ -207,6 +207,10 @@ struct Route {
     nlohmann::json request_schema{};   // JSON Schema of the body, or null
     nlohmann::json response_schema{};  // JSON Schema of the success body, or null
     int success_status = 200;
+    // Largest body the route takes (413 beyond); 0: server.max_body_bytes.
+    // Raise it only for routes that take files: the whole request is held in
+    // memory while it is handled.
+    std::size_t max_body_bytes = 0;
 };
 
 // Resolves the caller of a request (e.g. from a bearer token). Returns nullopt

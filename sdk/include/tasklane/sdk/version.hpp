@@ -7,7 +7,7 @@
 
 namespace tasklane::sdk {
 
-inline constexpr std::uint32_t kApiVersion = 4;  // 4: feed channels; 3: services, user feed; 2: statement cache, job queue, after_commit
+inline constexpr std::uint32_t kApiVersion = 5;  // 5: Route::max_body_bytes; 4: feed channels; 3: services, user feed; 2: statement cache, job queue, after_commit
 
 // What a plugin exports next to its factory. `struct_size` lets a future host
 // read an older, smaller handshake safely.
