@@ -14,6 +14,7 @@
 namespace tasklane::tasks {
 
 using Clock = std::function<std::int64_t()>;  // epoch milliseconds
+struct ImportRecord;                          // task_transfer.hpp
 
 // How TaskService::commit_change writes one change.
 struct ChangeOptions {
@@ -75,6 +76,24 @@ public:
     Instance instantiate(const sdk::Caller& caller, const TaskTemplate& tmpl, const nlohmann::json& overrides,
                          const sdk::Actor& actor);
     std::vector<Activity> activity(const sdk::Caller& caller, std::int64_t id);
+
+    // Hands every task matching `filter` that the caller sees to `on_task`,
+    // in id order, reading `batch` rows at a time (never the whole table).
+    void export_tasks(const sdk::Caller& caller, TaskFilter filter, const std::function<void(const Task&)>& on_task,
+                      int batch = 500);
+    // Creates the records' tasks in one transaction: all of them, or none
+    // when any row has a problem (422 naming every row and field). A record's
+    // id only links parent_id and depends_on within the file; other ids there
+    // must be tasks the caller sees. Times, creator (administrators only) and
+    // position are kept as given. dry_run: the same checks, then nothing is
+    // kept; the problems come back instead of being thrown.
+    struct ImportReport {
+        std::size_t rows = 0;
+        std::vector<sdk::FieldError> problems;
+        std::vector<std::pair<std::int64_t, std::int64_t>> ids;  // (id in the file or 0, new id)
+    };
+    ImportReport import_tasks(const sdk::Caller& caller, const std::vector<ImportRecord>& records, bool dry_run,
+                              const sdk::Actor& actor);
     // Anyone who may see the task may comment (comment.created event).
     Comment add_comment(const sdk::Caller& caller, std::int64_t task_id, const nlohmann::json& body,
                         const sdk::Actor& actor);

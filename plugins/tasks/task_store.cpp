@@ -149,6 +149,8 @@ std::string order_by(const std::string& sort, const std::string& relevance) {
         column = "t.updated_at";
     } else if (key == "position") {
         column = "t.position";
+    } else if (key == "id") {
+        return std::string("t.id") + (desc ? " DESC" : "");
     }
     return column + (desc ? " DESC" : "") + ", t.id" + (desc ? " DESC" : "");
 }
@@ -269,6 +271,9 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
         if (f.open_only) {
             where += " AND t.completed_at IS NULL";
         }
+        if (f.after_id) {
+            where += " AND t.id > " + q.param(static_cast<long long>(*f.after_id));
+        }
         if (f.ids) {
             std::string list;
             for (const auto id : *f.ids) {
@@ -279,7 +284,7 @@ TaskPage TaskStore::list(soci::session& sql, const TaskFilter& f, const Viewer& 
         return from + where;
     };
     TaskPage page;
-    {
+    if (f.count_total) {
         sdk::Query q;
         std::string unused;
         q.text = "SELECT COUNT(*)" + build(q, unused);
@@ -373,6 +378,12 @@ void TaskStore::remove(soci::session& sql, std::int64_t id) {
     sql << "DELETE FROM task_tags WHERE task_id = :id", soci::use(task_id);
     sql << "DELETE FROM task_dependencies WHERE task_id = :id", soci::use(task_id);
     sql << "DELETE FROM tasks WHERE id = :id", soci::use(task_id);
+}
+
+void TaskStore::set_parent(soci::session& sql, std::int64_t id, std::int64_t parent_id) {
+    long long task_id = id;
+    long long parent = parent_id;
+    sql << "UPDATE tasks SET parent_id = :p WHERE id = :id", soci::use(parent), soci::use(task_id);
 }
 
 std::int64_t TaskStore::count_children(soci::session& sql, std::int64_t id) {

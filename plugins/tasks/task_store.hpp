@@ -32,7 +32,9 @@ struct TaskFilter {
     std::optional<std::int64_t> assignee_id, creator_id, parent_id, due_before, due_after;
     bool open_only = false;  // not completed (no completed_at); not a query parameter
     std::optional<std::vector<std::int64_t>> ids;  // only these tasks (a share link's scope); not a query parameter
-    // created_at, due_date, priority, updated_at (each may take '-'), or
+    std::optional<std::int64_t> after_id;          // ids above this one (an export's next batch); not a query parameter
+    bool count_total = true;                       // false: TaskPage::total is not counted (stays 0)
+    // created_at, due_date, priority, updated_at, position, id (each may take '-'), or
     // relevance (with a query: best match first).
     std::string sort = "-created_at";
     int page = 1;
@@ -78,6 +80,8 @@ public:
     // Tags are rewritten only when `tags_changed`.
     bool update_if_version(soci::session& sql, Task& task, std::int64_t expected_version, bool tags_changed);
     void remove(soci::session& sql, std::int64_t id);
+    // An import links a task to its parent once both exist (no new version).
+    void set_parent(soci::session& sql, std::int64_t id, std::int64_t parent_id);
     std::int64_t count_children(soci::session& sql, std::int64_t id);
     // PostgreSQL: locks the task row until the transaction ends, so
     // concurrent writers queue instead of racing (SQLite's BEGIN IMMEDIATE

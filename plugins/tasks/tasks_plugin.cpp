@@ -6,6 +6,7 @@
 #include "task_routes.hpp"
 #include "task_service.hpp"
 #include "template_routes.hpp"
+#include "transfer_routes.hpp"
 
 #include <tasklane/sdk/sdk.hpp>
 
@@ -50,6 +51,7 @@ public:
         service_ = std::make_unique<TaskService>(host.database(), Workflow::from_config(host.config()["workflow"]), clock);
         templates_ = std::make_unique<TemplateService>(host.database(), clock);
         register_task_routes(host.routes(), *service_);
+        register_transfer_routes(host.routes(), *service_);
         register_template_routes(host.routes(), *templates_, *service_);
         shares_ = std::make_unique<ShareService>(host.database(), *service_, host.services().find<sdk::UserDirectory>(),
                                                  clock);

@@ -125,6 +125,15 @@ protected:
         server_.reset();
         db_.reset();
     }
+    // Stops the server and starts it again on an empty database.
+    void restart_on_fresh_database() {
+        server_.reset();
+        db_.reset();
+        std::filesystem::remove_all(dir_.path() / "data");
+        db_ = std::make_unique<TestDatabase>(GetParam(), dir_);
+        admin_ = {};
+        start_server();
+    }
 
     // More YAML for the config (a top-level section replaces the default one).
     virtual std::string extra_yaml() { return ""; }
