@@ -1,5 +1,7 @@
 #include "email_job.hpp"
 
+#include <tasklane/sdk/attachments.hpp>
+
 namespace tasklane::notifications {
 
 void EmailJob::run(const sdk::Job& job) {
@@ -24,8 +26,15 @@ void EmailJob::run(const sdk::Job& job) {
         log_->info("notification {} not emailed: user {} is gone, inactive or has no address", id, n->user_id);
         return;
     }
-    const auto message = compose_email(*n, mailer_.config().from, user->email,
-                                       user->full_name.empty() ? user->username : user->full_name, clock_());
+    auto message = compose_email(*n, mailer_.config().from, user->email,
+                                 user->full_name.empty() ? user->username : user->full_name, clock_());
+    const auto task_id = n->data.value("task_id", nlohmann::json());
+    if (attachment_bytes_ > 0 && task_id.is_number_integer()) {
+        if (const auto files = services_.find<sdk::AttachmentFiles>()) {
+            // As the recipient: a mail never carries what its reader may not open.
+            message.attachments = files->images_of(user->as_caller(), task_id.get<std::int64_t>(), attachment_bytes_);
+        }
+    }
     try {
         mailer_.send(message);
     } catch (const PermanentSmtpFailure& e) {

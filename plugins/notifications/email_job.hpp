@@ -7,6 +7,7 @@
 #include "smtp_mailer.hpp"
 
 #include <tasklane/sdk/jobs.hpp>
+#include <tasklane/sdk/services.hpp>
 #include <tasklane/sdk/users.hpp>
 
 #include <spdlog/logger.h>
@@ -17,9 +18,12 @@ namespace tasklane::notifications {
 
 class EmailJob {
 public:
-    EmailJob(sdk::Database& db, NotificationStore& store, sdk::UserDirectory& users, const SmtpMailer& mailer,
-             Clock clock, std::shared_ptr<spdlog::logger> log)
-        : db_(db), store_(store), users_(users), mailer_(mailer), clock_(std::move(clock)), log_(std::move(log)) {}
+    // `attachment_bytes`: how much of a task's images a mail may carry (0:
+    // none); they come from the attachments plugin's service when it runs.
+    EmailJob(sdk::Database& db, NotificationStore& store, sdk::UserDirectory& users, sdk::Services& services,
+             const SmtpMailer& mailer, std::size_t attachment_bytes, Clock clock, std::shared_ptr<spdlog::logger> log)
+        : db_(db), store_(store), users_(users), services_(services), mailer_(mailer),
+          attachment_bytes_(attachment_bytes), clock_(std::move(clock)), log_(std::move(log)) {}
 
     void run(const sdk::Job& job);
 
@@ -27,7 +31,9 @@ private:
     sdk::Database& db_;
     NotificationStore& store_;
     sdk::UserDirectory& users_;
+    sdk::Services& services_;
     const SmtpMailer& mailer_;
+    std::size_t attachment_bytes_;
     Clock clock_;
     std::shared_ptr<spdlog::logger> log_;
 };

@@ -114,4 +114,21 @@ EmailMessage compose_email(const Notification& n, const std::string& from, const
     return m;
 }
 
+std::string mail_safe_filename(const std::string& name) {
+    std::string out;
+    for (const unsigned char c : name) {
+        out += c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '/' ? static_cast<char>(c) : '_';
+    }
+    return out.find_first_not_of("_. ") == std::string::npos ? "attachment" : out;
+}
+
+std::string mail_safe_type(const std::string& type) {
+    const auto slash = type.find('/');
+    const bool plain = slash != std::string::npos && slash > 0 && slash + 1 < type.size() &&
+                       type.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&^_.+-/") ==
+                           std::string::npos &&
+                       type.find('/', slash + 1) == std::string::npos;
+    return plain ? type : "application/octet-stream";
+}
+
 }  // namespace tasklane::notifications

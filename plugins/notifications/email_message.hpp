@@ -3,6 +3,8 @@
 // Pure text work, no I/O, so it is tested without a mail server.
 #include "notification.hpp"
 
+#include <tasklane/sdk/attachments.hpp>
+
 #include <string>
 #include <vector>
 
@@ -14,7 +16,15 @@ struct EmailMessage {
     std::vector<std::string> headers;  // "Name: value", already encoded
     std::string text;        // text/plain body, UTF-8
     std::string html;        // text/html body, UTF-8, user text escaped
+    std::vector<sdk::AttachmentFile> attachments;  // sent as base64 parts after the bodies
 };
+
+// A filename safe inside Content-Disposition's quotes: printable ASCII
+// without quotes, backslashes or slashes (others become '_'); "attachment"
+// when nothing is left.
+std::string mail_safe_filename(const std::string& name);
+// `type` when it is a plain media type ("image/png"), else application/octet-stream.
+std::string mail_safe_type(const std::string& type);
 
 std::string html_escape(const std::string& text);
 // RFC 5322 date in UTC: "Sat, 28 Nov 2026 10:39:06 +0000".

@@ -63,3 +63,20 @@ TEST(Preferences, UpdateAcceptsKnownBooleansAndReportsEveryProblem) {
 
 }  // namespace
 }  // namespace tasklane::notifications
+
+namespace tasklane::notifications {
+namespace {
+
+TEST(MailAttachment, FilenamesAndTypesCannotBreakTheHeaders) {
+    EXPECT_EQ(mail_safe_filename("photo.png"), "photo.png");
+    EXPECT_EQ(mail_safe_filename("../../etc/passwd"), ".._.._etc_passwd");
+    EXPECT_EQ(mail_safe_filename("a\"b\r\nX-Evil: 1.png"), "a_b__X-Evil: 1.png");
+    EXPECT_EQ(mail_safe_filename("\xC3\xA9t\xC3\xA9.jpg"), "__t__.jpg");
+    EXPECT_EQ(mail_safe_filename("///"), "attachment");
+    EXPECT_EQ(mail_safe_type("image/png"), "image/png");
+    EXPECT_EQ(mail_safe_type("image/png\r\nBcc: x@example.com"), "application/octet-stream");
+    EXPECT_EQ(mail_safe_type("png"), "application/octet-stream");
+}
+
+}  // namespace
+}  // namespace tasklane::notifications

@@ -45,7 +45,9 @@ public:
                                    "none, starttls (required upgrade) or tls (implicit TLS, smtps).",
                                    {"none", "starttls", "tls"}),
                   ConfigKey::value("timeout", ConfigType::Duration, "10s",
-                                   "Connect and whole-send timeout; a timeout is retried.")}),
+                                   "Connect and whole-send timeout; a timeout is retried."),
+                  ConfigKey::value("attachment_bytes", ConfigType::ByteSize, "2MiB",
+                                   "How much of a task's images (attachments plugin) a mail carries; 0: none.")}),
              ConfigKey::section(
                  "reminders", "Due-date reminders (task.due_soon notifications).",
                  {ConfigKey::value("interval", ConfigType::Duration, "5m", "How often due dates are scanned."),
@@ -80,7 +82,9 @@ public:
         service_ = std::make_unique<NotificationService>(db, *store_, *users_, host.jobs(), system_now_ms,
                                                          mailer_->config().enabled());
         subscriber_ = std::make_unique<TaskEventSubscriber>(db, *store_, *service_, log_);
-        email_ = std::make_unique<EmailJob>(db, *store_, *users_, *mailer_, system_now_ms, log_);
+        const auto attachment_bytes = config.value("smtp", nlohmann::json::object()).value("attachment_bytes", 2 << 20);
+        email_ = std::make_unique<EmailJob>(db, *store_, *users_, host.services(), *mailer_,
+                                            static_cast<std::size_t>(attachment_bytes), system_now_ms, log_);
         reminders_ = std::make_unique<DueReminders>(db, *store_, *service_, host.jobs(), reminder_config, log_);
 
         register_notification_routes(host.routes(), *service_);

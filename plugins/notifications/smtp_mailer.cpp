@@ -77,6 +77,14 @@ void SmtpMailer::send(const EmailMessage& message) const {
     List part_headers;
     append(part_headers, "Content-Disposition: inline");
     curl_mime_headers(part, part_headers.release(), 1);
+    // The task's images after the text, as multipart/mixed parts.
+    for (const auto& file : message.attachments) {
+        curl_mimepart* attachment = curl_mime_addpart(message_mime.get());
+        curl_mime_data(attachment, file.bytes.data(), file.bytes.size());
+        curl_mime_type(attachment, mail_safe_type(file.content_type).c_str());
+        curl_mime_filename(attachment, mail_safe_filename(file.filename).c_str());
+        curl_mime_encoder(attachment, "base64");
+    }
 
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");

@@ -45,7 +45,9 @@ bool sees_task_event(const sdk::Caller& caller, const sdk::Event& event) {
 sdk::FeedChannel task_feed_channel() {
     return {.name = "tasks",
             .event_types = {"task.created", "task.updated", "task.status_changed", "task.assigned", "task.completed",
-                            "task.deleted", "comment.created"},
+                            "task.deleted", "comment.created",
+                            // The attachments plugin's, which carry the task as these do.
+                            "attachment.added", "attachment.deleted"},
             .message = [](const sdk::Event& event) -> std::optional<sdk::FeedMessage> {
                 const auto task = event.data.find("task");
                 if (task == event.data.end() || !task->is_object()) {
