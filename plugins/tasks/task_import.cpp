@@ -85,7 +85,7 @@ TaskService::ImportReport TaskService::import_tasks(const sdk::Caller& caller, c
 
     struct Link {
         std::size_t row;
-        std::int64_t task_id;
+        Task task;                               // as inserted
         std::optional<std::int64_t> parent;      // file id (> 0) or -existing id
         std::vector<std::int64_t> depends_on;    // the same
     };
@@ -147,7 +147,7 @@ TaskService::ImportReport TaskService::import_tasks(const sdk::Caller& caller, c
         if (workflow_.is_done(task.status) && !task.completed_at) {
             task.completed_at = task.updated_at;
         }
-        Link link{record.row, 0, std::nullopt, {}};
+        Link link{record.row, {}, std::nullopt, {}};
         if (f.contains("parent_id")) {
             link.parent = reference(record.row, "parent_id", f["parent_id"]);
         }
@@ -168,7 +168,7 @@ TaskService::ImportReport TaskService::import_tasks(const sdk::Caller& caller, c
         }
         store_.insert(sql, task);
         store_.add_activity(sql, task.id, actor, "created", std::nullopt, nullptr, to_json(task), now);
-        link.task_id = task.id;
+        link.task = task;
         if (f.contains("id") && f["id"].is_number_integer()) {
             new_id_of[f["id"].get<std::int64_t>()] = task.id;
         }
@@ -184,28 +184,31 @@ TaskService::ImportReport TaskService::import_tasks(const sdk::Caller& caller, c
         const auto it = new_id_of.find(ref);
         return it == new_id_of.end() ? std::nullopt : std::optional(it->second);
     };
-    for (const auto& link : links) {
-        auto task = store_.find(sql, link.task_id, Viewer{caller.user_id, true});
+    for (auto& link : links) {
+        auto& task = link.task;
         if (link.parent) {
             const auto parent = resolve(*link.parent);
             const auto above = parent ? store_.ancestors(sql, *parent) : std::vector<std::int64_t>{};
             if (!parent) {
                 problems.push_back({row_field(link.row, "parent_id"), "names a row that has problems"});
-            } else if (*parent == task->id || std::find(above.begin(), above.end(), task->id) != above.end()) {
+            } else if (*parent == task.id || std::find(above.begin(), above.end(), task.id) != above.end()) {
                 problems.push_back({row_field(link.row, "parent_id"), "would make a task its own ancestor"});
             } else {
-                store_.set_parent(sql, task->id, *parent);  // still version 1, as a new task is
+                store_.set_parent(sql, task.id, *parent);  // still version 1, as a new task is
             }
         }
         for (const auto ref : link.depends_on) {
             const auto other = resolve(ref);
             if (!other) {
                 problems.push_back({row_field(link.row, "depends_on"), "names a row that has problems"});
-            } else if (store_.depends_transitively(sql, *other, task->id)) {
+            } else if (store_.depends_transitively(sql, *other, task.id)) {
                 problems.push_back({row_field(link.row, "depends_on"), "would close a dependency cycle"});
             } else {
-                store_.add_dependency(sql, task->id, *other, now);
+                store_.add_dependency(sql, task.id, *other, now);
             }
+        }
+        if (link.parent || !link.depends_on.empty()) {
+            task = *store_.find(sql, task.id, Viewer{caller.user_id, true});  // with its links, for the event
         }
     }
     if (!problems.empty() || dry_run) {
@@ -216,8 +219,7 @@ TaskService::ImportReport TaskService::import_tasks(const sdk::Caller& caller, c
         return report;  // the transaction rolls back as it goes out of scope
     }
     for (const auto& link : links) {
-        const auto task = store_.find(sql, link.task_id, Viewer{caller.user_id, true});
-        tx->publish("task.created", actor, {{"task", to_json(*task)}});
+        tx->publish("task.created", actor, {{"task", to_json(link.task)}});
     }
     tx->commit();
     return report;
