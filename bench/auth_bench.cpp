@@ -16,7 +16,7 @@ AccessClaims claims() {
     AccessClaims c;
     c.user_id = 42;
     c.role = "member";
-    c.jti = random_token(16);
+    c.jti = tasklane::secrets::random_token(16);
     c.issued_at = 1795370400;
     c.expires_at = c.issued_at + 900;
     return c;

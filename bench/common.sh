@@ -32,3 +32,46 @@ remove_workdir() {
   if [ -n "${pid:-}" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
+
+# `serve_bench CONFIG BASE_URL`: `tasklane serve` from $build on CONFIG in the
+# background ($pid, log in $work/server.log) until BASE_URL is ready.
+serve_bench() {
+  "$build/tasklane" serve --config "$1" >"$work/server.log" 2>&1 &
+  pid=$!
+  wait_ready "$2" "$pid" "$work/server.log"
+}
+
+# `admin_token BASE_URL PASSWORD`: an access token of the bootstrap
+# administrator "root" (the configs here create it with PASSWORD).
+admin_token() {
+  curl -sf "$1/api/v1/auth/login" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"root\",\"password\":\"$2\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+
+# `bench_config PORT PLUGINS [YAML]`: $work/tasklane.yaml for a server on
+# 127.0.0.1:PORT (feeds on PORT + 1) with SQLite in $work, the plugins of the
+# list PLUGINS ("auth, tasks"), no rate limits (load from one address is not
+# abuse here), a cheap password hash and the administrator "root" with the
+# password $bench_password; YAML is appended.
+bench_password="root-password"
+bench_config() {
+  cat >"$work/tasklane.yaml" <<YAML
+server: { host: 127.0.0.1, port: $1 }
+realtime: { host: 127.0.0.1, port: $(($1 + 1)) }
+database: { url: "sqlite://$work/data/tasklane.db" }
+plugins: { dir: "$build/plugins", enabled: [$2] }
+logging: { level: warn }
+security: { rate_limits: { enabled: false } }
+auth:
+  jwt_secret: "bench-secret-0123456789-abcdefghijklmnopqrstu"
+  access_ttl: 1h
+  password: { ops_limit: 1, mem_limit: 8MiB }
+  bootstrap_admin: { username: root, email: root@example.com, password: $bench_password }
+${3:-}
+YAML
+}
+
+# `kib FIELD`: a /proc/$pid/status memory field (VmRSS, VmHWM) in KiB.
+# `echo 5 > /proc/$pid/clear_refs` resets VmHWM (the peak) to the current RSS.
+kib() { awk -v k="$1" '$1 == k":" {print $2}' "/proc/$pid/status"; }

@@ -38,7 +38,7 @@ std::string random_token(std::size_t bytes) {
     return encoded;
 }
 
-std::string sha256_hex(const std::string& data) {
+std::string sha256_hex(std::string_view data) {
     init_sodium();
     unsigned char digest[crypto_hash_sha256_BYTES];
     crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());

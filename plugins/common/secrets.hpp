@@ -5,6 +5,7 @@
 // vetted CSPRNG.
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace tasklane::secrets {
 
@@ -20,7 +21,7 @@ std::string random_token(std::size_t bytes = 32);
 // Lowercase hex SHA-256. Tokens are stored only as this digest, so a leaked
 // table yields no usable token; an unsalted fast hash suffices because the
 // tokens carry 256 random bits and cannot be guessed.
-std::string sha256_hex(const std::string& data);
+std::string sha256_hex(std::string_view data);
 
 // Equal lengths are compared without an early exit on content. Unequal lengths
 // return false at once: only the length leaks, and the values compared here

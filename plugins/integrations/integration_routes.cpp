@@ -1,6 +1,6 @@
 #include "integration_routes.hpp"
 
-#include <charconv>
+#include "request_params.hpp"
 
 namespace tasklane::integrations {
 
@@ -11,51 +11,18 @@ using sdk::Access;
 using sdk::Request;
 using sdk::Response;
 
-std::optional<std::int64_t> parse_int(const std::string& text) {
-    std::int64_t n = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return n;
-}
-
-std::int64_t path_id(const Request& req, const std::string& name, const std::string& what) {
-    const auto id = parse_int(req.param(name));
-    if (!id || *id <= 0) {
-        throw sdk::ApiError::not_found(what + " not found");
-    }
-    return *id;
-}
-
-std::int64_t int_query(const Request& req, const std::string& name, std::int64_t fallback, std::int64_t max) {
-    const auto v = req.query_param(name);
-    if (!v) {
-        return fallback;
-    }
-    const auto n = parse_int(*v);
-    if (!n || *n < 1 || *n > max) {
-        throw sdk::ApiError::bad_request("query parameter " + name + " must be an integer from 1 to " +
-                                         std::to_string(max));
-    }
-    return *n;
-}
+using params::int_query;
+using params::object_body;
+using params::path_id;
 
 struct Page {
     std::int64_t page = 1;
     std::int64_t per_page = 20;
 };
 Page page_of(const Request& req) {
-    return {int_query(req, "page", 1, 1'000'000), int_query(req, "per_page", 20, 100)};
+    return {int_query(req, "page", 1, 1'000'000).value_or(1), int_query(req, "per_page", 1, 100).value_or(20)};
 }
 
-json object_body(const Request& req) {
-    const auto body = req.json();
-    if (!body.is_object()) {
-        throw sdk::ApiError::bad_request("the body must be a JSON object");
-    }
-    return body;
-}
 
 const json& webhook_schema() {
     static const json schema = {
@@ -91,7 +58,7 @@ void register_webhook_routes(sdk::Routes& routes, WebhookService& service) {
     routes.add({.method = "GET", .path = "/api/v1/webhooks/{id}", .access = Access::Admin,
                 .summary = "One webhook (never its secret)", .tags = tags, .response_schema = webhook_schema()},
                [&service](const Request& req) {
-                   return Response::json(200, service.get(path_id(req, "id", "webhook")));
+                   return Response::json(200, service.get(path_id(req, "id", "webhook not found")));
                });
     for (const std::string method : {"PATCH", "PUT"}) {
         routes.add({.method = method, .path = "/api/v1/webhooks/{id}", .access = Access::Admin,
@@ -99,19 +66,19 @@ void register_webhook_routes(sdk::Routes& routes, WebhookService& service) {
                     .tags = tags, .request_schema = webhook_schema(), .response_schema = webhook_schema()},
                    [&service, method](const Request& req) {
                        return Response::json(
-                           200, service.update(path_id(req, "id", "webhook"), object_body(req), method == "PUT"));
+                           200, service.update(path_id(req, "id", "webhook not found"), object_body(req), method == "PUT"));
                    });
     }
     routes.add({.method = "DELETE", .path = "/api/v1/webhooks/{id}", .access = Access::Admin,
                 .summary = "Delete a webhook and its delivery log", .tags = tags, .success_status = 204},
                [&service](const Request& req) {
-                   service.remove(path_id(req, "id", "webhook"));
+                   service.remove(path_id(req, "id", "webhook not found"));
                    return Response::no_content();
                });
     routes.add({.method = "GET", .path = "/api/v1/webhooks/{id}/deliveries", .access = Access::Admin,
                 .summary = "Deliveries of a webhook, newest first, each with its attempts", .tags = tags},
                [&service](const Request& req) {
-                   const auto id = path_id(req, "id", "webhook");
+                   const auto id = path_id(req, "id", "webhook not found");
                    const auto p = page_of(req);
                    return Response::json(200, service.deliveries(id, p.page, p.per_page));
                });
@@ -120,7 +87,7 @@ void register_webhook_routes(sdk::Routes& routes, WebhookService& service) {
                 .success_status = 202},
                [&service](const Request& req) {
                    return Response::json(
-                       202, service.redeliver(path_id(req, "id", "webhook"), req.param("delivery_id")));
+                       202, service.redeliver(path_id(req, "id", "webhook not found"), req.param("delivery_id")));
                });
 }
 
@@ -141,7 +108,7 @@ void register_inbound_routes(sdk::Routes& routes, InboundService& service) {
     routes.add({.method = "DELETE", .path = "/api/v1/integrations/inbound-tokens/{id}", .access = Access::Admin,
                 .summary = "Revoke an inbound token", .tags = tags, .success_status = 204},
                [&service](const Request& req) {
-                   service.delete_token(path_id(req, "id", "inbound token"));
+                   service.delete_token(path_id(req, "id", "inbound token not found"));
                    return Response::no_content();
                });
     // Public: the token in the path and the signature are the credentials.

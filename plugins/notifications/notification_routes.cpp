@@ -1,6 +1,6 @@
 #include "notification_routes.hpp"
 
-#include <charconv>
+#include "request_params.hpp"
 
 namespace tasklane::notifications {
 
@@ -9,41 +9,9 @@ namespace {
 using sdk::Request;
 using sdk::Response;
 
-// Small on purpose; the tasks plugin has its own copies of the same helpers
-// (they belong in the SDK, see the report of issue 5).
-std::optional<std::int64_t> parse_int(const std::string& text) {
-    std::int64_t n = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (ec != std::errc() || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return n;
-}
-
-std::int64_t int_query(const Request& req, const std::string& name, std::int64_t fallback, std::int64_t min,
-                       std::int64_t max) {
-    const auto v = req.query_param(name);
-    if (!v) {
-        return fallback;
-    }
-    const auto n = parse_int(*v);
-    if (!n || *n < min || *n > max) {
-        throw sdk::ApiError::bad_request("query parameter " + name + " must be an integer from " +
-                                         std::to_string(min) + " to " + std::to_string(max));
-    }
-    return *n;
-}
-
-bool bool_query(const Request& req, const std::string& name) {
-    const auto v = req.query_param(name);
-    if (!v || *v == "false" || *v == "0") {
-        return false;
-    }
-    if (*v == "true" || *v == "1") {
-        return true;
-    }
-    throw sdk::ApiError::bad_request("query parameter " + name + " must be true or false");
-}
+using params::bool_query;
+using params::int_query;
+using params::parse_int;
 
 const nlohmann::json& notification_schema() {
     static const nlohmann::json schema = {
@@ -90,8 +58,8 @@ void register_notification_routes(sdk::Routes& routes, NotificationService& serv
                [&service](const Request& req) {
                    const auto& caller = req.require_caller();
                    const bool unread = bool_query(req, "unread");
-                   const auto page = int_query(req, "page", 1, 1, 1'000'000);
-                   const auto per_page = int_query(req, "per_page", 20, 1, 100);
+                   const auto page = int_query(req, "page", 1, 1'000'000).value_or(1);
+                   const auto per_page = int_query(req, "per_page", 1, 100).value_or(20);
                    const auto result = service.list(caller.user_id, unread, page, per_page);
                    nlohmann::json items = nlohmann::json::array();
                    for (const auto& n : result.items) {

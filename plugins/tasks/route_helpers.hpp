@@ -1,6 +1,7 @@
 #pragma once
-// What the task and template routes share: ids from the path, query
-// integers, bodies, the caller as actor, the task response and its schema.
+// What the task and template routes share: the request helpers of every
+// plugin (plugins/common), the task response and its schema.
+#include "request_params.hpp"
 #include "task.hpp"
 
 #include <tasklane/sdk/events.hpp>
@@ -11,16 +12,15 @@
 
 namespace tasklane::tasks {
 
-std::optional<std::int64_t> parse_int(const std::string& text);
-// A positive id from the path parameter `name`; 404 with the message otherwise.
-std::int64_t path_id(const sdk::Request& req, const std::string& name, const std::string& not_found_message);
-sdk::ApiError bad_query(const std::string& name, const std::string& expected);
-// An optional integer query parameter within [min, max]; 400 otherwise.
-std::optional<std::int64_t> int_query(const sdk::Request& req, const std::string& name, std::int64_t min,
-                                      std::int64_t max);
-// The JSON body, which must be an object (400), of a JSON type (415).
-nlohmann::json object_body(const sdk::Request& req);
-sdk::Actor actor_of(const sdk::Request& req);
+// Ids from the path, query integers and flags, object bodies, the caller as actor.
+using params::actor_of;
+using params::bad_query;
+using params::bool_query;
+using params::int_query;
+using params::object_body;
+using params::parse_int;
+using params::path_id;
+
 // The task with its version as ETag.
 sdk::Response task_response(int status, const Task& task);
 const nlohmann::json& task_schema();

@@ -13,7 +13,9 @@ using sdk::Access;
 using sdk::Request;
 using sdk::Response;
 
-constexpr std::size_t kMaxImportBytes = 16 << 20;
+// As much as an attachment may have (attachments.max_bytes' default): the
+// largest route limit is what Pistache buffers for any request.
+constexpr std::size_t kMaxImportBytes = 10 << 20;
 constexpr std::size_t kMaxImportRows = 50000;
 
 // csv (the default) or json, from ?format= or else the media type.
@@ -25,16 +27,6 @@ std::string format_of(const Request& req, const std::string& fallback) {
     return format;
 }
 
-bool flag(const Request& req, const std::string& name) {
-    const auto v = req.query_param(name);
-    if (!v || *v == "false" || *v == "0") {
-        return false;
-    }
-    if (*v == "true" || *v == "1" || v->empty()) {
-        return true;
-    }
-    throw bad_query(name, "true or false");
-}
 
 // The whole file is built in memory: Pistache queues every write of a
 // response until the handler returns, so writing it in pieces would hold it
@@ -51,7 +43,7 @@ Response export_response(const Request& req, TaskService& service) {
     Response r;
     r.status = 200;
     if (format == "csv") {
-        r.body = flag(req, "bom") ? "\xEF\xBB\xBF" : "";  // for spreadsheet programs that guess the encoding
+        r.body = bool_query(req, "bom") ? "\xEF\xBB\xBF" : "";  // for spreadsheet programs that guess the encoding
         append_csv_row(r.body, transfer_columns());
         service.export_tasks(req.require_caller(), filter, [&](const Task& t) { append_csv_row(r.body, csv_cells(t)); });
         r.headers["Content-Type"] = "text/csv; charset=utf-8";
@@ -90,7 +82,7 @@ Response import_response(const Request& req, TaskService& service) {
         throw sdk::ApiError(413, "payload_too_large",
                             "at most " + std::to_string(kMaxImportRows) + " tasks per import; split the file");
     }
-    const bool dry_run = flag(req, "dry_run");
+    const bool dry_run = bool_query(req, "dry_run");
     const auto report = service.import_tasks(req.require_caller(), records, dry_run, actor_of(req));
     nlohmann::json ids = nlohmann::json::array();
     for (const auto& [from, to] : report.ids) {

@@ -484,7 +484,8 @@ live=false
 if [ -n "$binary" ]; then
   export TASKLANE_PLUGIN_DIR=$plugin_dir
   prod_env=(TASKLANE_DB_URL="sqlite://$work/live/tasklane.db" TASKLANE_JWT_SECRET=check-only-secret-check-only-secret-0123
-            TASKLANE_PUBLIC_WS_URL=wss://localhost/ws TASKLANE_HOST=127.0.0.1 TASKLANE_LOG_LEVEL=info)
+            TASKLANE_PUBLIC_WS_URL=wss://localhost/ws TASKLANE_HOST=127.0.0.1 TASKLANE_LOG_LEVEL=info
+            TASKLANE_ATTACHMENTS_DIR="$work/live/attachments")
   web_dir=$(dirname "$binary")/web
   if [ -f "$web_dir/docs/index.html" ]; then
     prod_env+=(TASKLANE_WEB_DIR="$web_dir")
@@ -535,8 +536,8 @@ fi
 if $live && $nginx_ready; then
   nginx_http=$(free_port)
   nginx_https=$(free_port)
-  printf 'upstream tasklane_http { server 127.0.0.1:%s; keepalive 8; }\nupstream tasklane_ws { server 127.0.0.1:%s; }\n' \
-    "$http_port" "$ws_port" >"$work/live-upstreams.conf"
+  printf 'upstream tasklane_http { server 127.0.0.1:%s; keepalive 8; }\nupstream tasklane_ws { server 127.0.0.1:%s; }\nupstream tasklane_files { server 127.0.0.1:%s; }\n' \
+    "$http_port" "$ws_port" "$http_port" >"$work/live-upstreams.conf"
   if out=$(make_site "$work/live-upstreams.conf" "$nginx_http" "$nginx_https" 2>&1) && out=$(nginx_t 2>&1); then
     nginx -p "$ngx/" -e "$ngx/logs/error.log" -c "$ngx/main.conf" >"$ngx/logs/stdout.log" 2>&1 &
     nginx_pid=$!

@@ -158,7 +158,7 @@ protected:
         db_ = std::make_unique<TestDatabase>(GetParam(), dir_);
         const auto plugins = dir_.path() / "plugins";
         std::filesystem::create_directories(plugins);
-        for (const auto* name : {"auth.so", "tasks.so", "notifications.so"}) {
+        for (const auto* name : {"auth.so", "tasks.so", "notifications.so", "attachments.so"}) {
             std::filesystem::create_symlink(std::filesystem::path(plugin_dir()) / name, plugins / name);
         }
         std::filesystem::create_symlink(std::filesystem::path(test_plugin_dir()) / "probe.so", plugins / "probe.so");
@@ -168,8 +168,10 @@ protected:
                                  "notifications:\n  smtp:\n    host: 127.0.0.1\n    port: " +
                                  std::to_string(sink_->port()) +
                                  "\n    from: tasklane@example.com\n    timeout: 3s\n"
-                                 "  reminders:\n    interval: 200ms\n    before: 1h\n";
-        config_ = write_config(dir_, db_->url(), plugins.string(), "auth, tasks, notifications, probe", yaml);
+                                 "  reminders:\n    interval: 200ms\n    before: 1h\n"
+                                 "attachments:\n  dir: " + dir_.file("attachments") + "\n";
+        config_ = write_config(dir_, db_->url(), plugins.string(), "auth, tasks, notifications, attachments, probe",
+                               yaml);
         server_ = std::make_unique<TestServer>(config_);
     }
     void TearDown() override {
@@ -276,6 +278,28 @@ TEST_P(NotificationsTest, AssigningATaskNotifiesTheAssigneeInAppAndByOneEmail) {
 }
 
 // Acceptance 1, second half.
+TEST_P(NotificationsTest, AnAssignmentMailCarriesTheTasksImagesAsAttachments) {
+    const auto alice = member("alice");
+    const auto bob = member("bob");
+    const auto task = tasks::id_of(create_titled(alice, "Fix the chart"));
+    const auto upload = [&](const std::string& name, const std::string& type, const std::string& bytes) {
+        const auto r = http(port(), "POST", task_path(task) + "/attachments?filename=" + name, bytes,
+                            {{"Authorization", "Bearer " + alice.token}, {"Content-Type", type}});
+        ASSERT_EQ(r.status, 201) << r.body;
+    };
+    upload("chart.png", "image/png", "\x89PNG fake image bytes for the mail test");
+    upload("notes.txt", "text/plain", "not an image");
+    assign(alice, task, bob.id);
+
+    ASSERT_TRUE(eventually([&] { return sink_->messages().size() >= 1; })) << "no mail arrived";
+    const auto mail = sink_->messages()[0];
+    EXPECT_NE(mail.find("multipart/mixed"), std::string::npos) << mail;
+    EXPECT_NE(mail.find("Content-Type: image/png"), std::string::npos) << mail;
+    EXPECT_NE(mail.find("filename=\"chart.png\""), std::string::npos) << mail;
+    EXPECT_NE(mail.find("iVBORyBmYWtlIGltYWdlIGJ5dGVzIGZvciB0aGUgbWFpbCB0ZXN0"), std::string::npos) << mail;
+    EXPECT_EQ(mail.find("notes.txt"), std::string::npos) << "only images go with the mail";
+}
+
 TEST_P(NotificationsTest, WithTheSmtpServerDownTheEmailJobRetriesAndDeliversOnceItIsBack) {
     const auto alice = member("alice");
     const auto bob = member("bob");

@@ -192,7 +192,7 @@ TEST(ConfigDocument, EmptyDocumentResolvesToEveryDefault) {
             {"operations", {{"per_ip", {{"requests", 20.0}, {"per", 1000}, {"burst", 40.0}}}}}}}}},
         {"database",
          {{"url", "sqlite://./data/tasklane.db"}, {"pool_size", 8}, {"migrate", "auto"}, {"busy_timeout", 5000}}},
-        {"plugins", {{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "notifications", "integrations"}}}},
+        {"plugins", {{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "notifications", "integrations", "attachments"}}}},
         {"events", {{"poll_interval", 500}, {"batch_size", 200}, {"retention", 7 * 24 * 3600 * 1000}}},
         {"jobs",
          {{"workers", 2},
@@ -461,7 +461,7 @@ TEST(ConfigDocument, ShippedDefaultConfigValidatesAgainstTheCoreSchema) {
     EXPECT_EQ(config["server"]["port"], 8080);
     EXPECT_EQ(config["database"]["url"], "sqlite://./data/tasklane.db");
     EXPECT_EQ(config["plugins"],
-              (json{{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "notifications", "integrations"}}}));
+              (json{{"dir", "./build/plugins"}, {"enabled", {"auth", "tasks", "notifications", "integrations", "attachments"}}}));
     EXPECT_EQ(config["logging"], (json{{"level", "info"}, {"format", "text"}}));
 }
 

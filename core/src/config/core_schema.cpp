@@ -150,7 +150,8 @@ ConfigKey plugins_section() {
         "plugins", "Which plugin libraries are loaded.",
         {
             ConfigKey::value("dir", ConfigType::String, "./build/plugins", "Directory searched for plugin libraries."),
-            ConfigKey::value("enabled", ConfigType::StringList, nlohmann::json::array({"auth", "tasks", "notifications", "integrations"}),
+            ConfigKey::value("enabled", ConfigType::StringList,
+                             nlohmann::json::array({"auth", "tasks", "notifications", "integrations", "attachments"}),
                              "Names of the plugins to load from plugins.dir."),
         });
 }

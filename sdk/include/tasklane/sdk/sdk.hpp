@@ -1,5 +1,6 @@
 #pragma once
 // Everything a plugin needs: #include <tasklane/sdk/sdk.hpp>
+#include "attachments.hpp"
 #include "config_schema.hpp"
 #include "database.hpp"
 #include "errors.hpp"
