@@ -13,9 +13,11 @@ using sdk::Access;
 using sdk::Request;
 using sdk::Response;
 
-// As much as an attachment may have (attachments.max_bytes' default): the
-// largest route limit is what Pistache buffers for any request.
-constexpr std::size_t kMaxImportBytes = 10 << 20;
+// Also the floor of what Pistache buffers for any request (the largest route
+// limit plus server.max_header_bytes): deploy/nginx.conf's 12m for files and
+// imports must stay below it, because Pistache spins on a request it refused
+// as too large (bench/RESULTS.md).
+constexpr std::size_t kMaxImportBytes = 12 << 20;
 constexpr std::size_t kMaxImportRows = 50000;
 
 // csv (the default) or json, from ?format= or else the media type.
