@@ -2,7 +2,6 @@
 
 #include "field_checks.hpp"
 #include "secrets.hpp"
-#include "task_routes.hpp"
 
 #include <set>
 

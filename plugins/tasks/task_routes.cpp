@@ -3,7 +3,6 @@
 #include "route_helpers.hpp"
 
 #include <algorithm>
-#include <functional>
 
 namespace tasklane::tasks {
 
@@ -142,19 +141,6 @@ TaskFilter filter_from(const sdk::Request& req, const Workflow& workflow) {
     return f;
 }
 
-
-nlohmann::json board_json(const std::vector<TaskService::BoardColumn>& columns,
-                          const std::function<nlohmann::json(const Task&)>& card) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& c : columns) {
-        nlohmann::json tasks = nlohmann::json::array();
-        for (const auto& t : c.page.items) {
-            tasks.push_back(card(t));
-        }
-        out.push_back({{"status", c.status}, {"tasks", std::move(tasks)}, {"total", c.page.total}});
-    }
-    return {{"columns", std::move(out)}};
-}
 
 void register_task_routes(sdk::Routes& routes, TaskService& service) {
     const std::vector<std::string> tags = {"tasks"};

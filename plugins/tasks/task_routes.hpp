@@ -4,17 +4,12 @@
 
 #include <tasklane/sdk/http.hpp>
 
-#include <functional>
-
 namespace tasklane::tasks {
 
 void register_task_routes(sdk::Routes& routes, TaskService& service);
 
 // GET /api/v1/tasks' query parameters; 400 naming the one that is wrong.
 TaskFilter filter_from(const sdk::Request& req, const Workflow& workflow);
-// {"columns": [{status, tasks: [card(task)...], total}]}: the board body.
-nlohmann::json board_json(const std::vector<TaskService::BoardColumn>& columns,
-                          const std::function<nlohmann::json(const Task&)>& card);
 // The list body: {items, total, page, per_page}.
 nlohmann::json to_json(const TaskPage& page, const TaskFilter& filter);
 

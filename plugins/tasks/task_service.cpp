@@ -326,6 +326,19 @@ std::vector<TaskService::BoardColumn> TaskService::board(const Viewer& viewer, c
     return columns;
 }
 
+nlohmann::json board_json(const std::vector<TaskService::BoardColumn>& columns,
+                          const std::function<nlohmann::json(const Task&)>& card) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& c : columns) {
+        nlohmann::json tasks = nlohmann::json::array();
+        for (const auto& t : c.page.items) {
+            tasks.push_back(card(t));
+        }
+        out.push_back({{"status", c.status}, {"tasks", std::move(tasks)}, {"total", c.page.total}});
+    }
+    return {{"columns", std::move(out)}};
+}
+
 Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, const sdk::Actor& actor,
                                 const std::function<std::string(soci::session&, Task&)>& change,
                                 const ChangeOptions& options) {

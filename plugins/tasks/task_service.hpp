@@ -125,4 +125,9 @@ private:
 
 Viewer viewer_of(const sdk::Caller& caller);
 
+// {"columns": [{status, tasks: [card(task)...], total}]}: the body of a board
+// (GET /api/v1/board, and a share link's with its own cards).
+nlohmann::json board_json(const std::vector<TaskService::BoardColumn>& columns,
+                          const std::function<nlohmann::json(const Task&)>& card);
+
 }  // namespace tasklane::tasks
