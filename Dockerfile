@@ -41,7 +41,10 @@ RUN groupadd --system --gid 10001 tasklane \
 
 COPY --from=build /build/tasklane /usr/local/bin/tasklane
 COPY --from=build /build/plugins/*.so /usr/local/lib/tasklane/plugins/
-# The browser assets the build made with npm (server.web_dir): the API docs viewer.
+# The browser assets the build made with npm (server.web_dir): the web app
+# (index.html, assets/) and the API docs viewer (docs/).
+COPY --from=build /build/web/index.html /usr/local/share/tasklane/web/index.html
+COPY --from=build /build/web/assets /usr/local/share/tasklane/web/assets
 COPY --from=build /build/web/docs /usr/local/share/tasklane/web/docs
 # The default config; compose mounts deploy/production.yaml over it read-only.
 COPY deploy/production.yaml /etc/tasklane/tasklane.yaml

@@ -14,6 +14,9 @@ if [ "${1:-}" = "--test" ]; then
   # tests/deploy/check_deploy_files.sh: nginx -t, systemd-analyze, docker-compose
   # config, promtool (package prometheus), backups with sqlite3 and python3.
   packages+=(nginx-light openssl systemd docker-compose prometheus sqlite3 python3 python3-yaml)
+  # tests/browser: the web app in a real headless browser (puppeteer-core from
+  # web/node_modules drives it); a font so screenshots show text.
+  packages+=(chromium fonts-dejavu-core)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -380,6 +380,8 @@ if len(stages) >= 2:
     expect(re.search(r"COPY --from=build \S*tasklane ", rt), "the runtime copies the binary from the build stage")
     expect(re.search(r"COPY --from=build \S*plugins", rt), "the runtime copies the plugins from the build stage")
     expect(re.search(r"COPY --from=build \S*web/docs", rt), "the runtime copies the browser assets (web/docs)")
+    expect(re.search(r"COPY --from=build \S*web/assets", rt) and re.search(r"COPY --from=build \S*web/index.html", rt),
+           "the runtime copies the web app (web/index.html, web/assets)")
     expect("build-essential" not in rt and "-dev" not in rt, "the runtime installs no build packages")
 sys.exit("\n".join(problems) or None)
 PY
@@ -560,6 +562,14 @@ if $live && $nginx_ready; then
       fail "/metrics is served to any address through nginx"
     if [ -n "$web_dir" ]; then
       [ "$(status "$base/docs")" = 200 ] && ok "nginx -> /docs (server.web_dir): 200" || fail "nginx -> /docs is not 200"
+      [ "$(status "$base/tasks/5")" = 200 ] && ok "nginx -> the web app on an app route: 200" ||
+        fail "nginx -> /tasks/5 is not the web app"
+      asset=$(curl -ks "$base/" | grep -o '/assets/app-[A-Za-z0-9_-]*\.js' | head -1)
+      if [ -n "$asset" ] && curl -ksI "$base$asset" | grep -qi '^cache-control: public, max-age=31536000, immutable'; then
+        ok "nginx -> $asset: cached for good"
+      else
+        fail "nginx does not serve the web app's script ($asset) with an immutable Cache-Control"
+      fi
     fi
     head -c $((3 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$work/big.json"
     [ "$(status -X POST -H 'Content-Type: application/json' --data-binary @"$work/big.json" "$base/api/v1/auth/login")" = 413 ] &&

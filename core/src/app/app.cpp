@@ -302,7 +302,9 @@ void App::start() {
                     [&meta = s.meta](const sdk::Request&) { return sdk::Response::json(200, meta); });
     register_core_metrics(s.metrics, sources);
     register_job_routes(*s.pipeline, *s.jobs);
-    register_docs_routes(*s.pipeline, resolve_web_dir(cfg["server"]["web_dir"].get<std::string>()));
+    const auto web_dir = resolve_web_dir(cfg["server"]["web_dir"].get<std::string>());
+    register_docs_routes(*s.pipeline, web_dir);
+    register_web_app_routes(*s.pipeline, web_dir);
 
     for (auto& p : s.configuration.plugins) {
         const auto& schema_name = p.plugin->config_schema().name;

@@ -36,7 +36,8 @@ ConfigKey server_section() {
                                                  "PEM certificate chain file; with `key`, the API is served over HTTPS."),
                                 ConfigKey::value("key", ConfigType::String, "", "PEM private key file.")}),
             ConfigKey::value("web_dir", ConfigType::String, "",
-                             "Built browser assets (/docs); empty: the web/ directory next to the executable."),
+                             "Built browser assets (the web app at /, the API docs at /docs); empty: the web/ directory next to the "
+                             "executable."),
         });
 }
 

@@ -149,6 +149,11 @@ void HttpPipeline::limit_rate(const RateGroup& group, const RateLimit& limit, co
     }
 }
 
+void HttpPipeline::set_fallback(std::function<bool(const std::string&)> accepts, sdk::Handler handler) {
+    fallback_accepts_ = std::move(accepts);
+    fallback_ = std::move(handler);
+}
+
 std::size_t HttpPipeline::largest_body_limit() const {
     std::size_t largest = limits_.max_body_bytes;
     for (const auto& r : table_.routes()) {
@@ -177,6 +182,10 @@ sdk::Response HttpPipeline::dispatch(sdk::Request& request, RateVerdict& shown) 
                             "the JSON body is nested deeper than " + std::to_string(limits_.max_json_depth) + " levels");
     }
     if (!match.route) {
+        if (fallback_ && request.method == "GET" && fallback_accepts_(request.path)) {
+            request.route = "(web app)";
+            return fallback_(request);
+        }
         if (!match.allowed_methods.empty()) {
             std::string allow;
             for (const auto& m : match.allowed_methods) {

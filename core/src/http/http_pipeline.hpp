@@ -42,6 +42,9 @@ public:
     // Before serving.
     void set_policies(HttpPolicies policies) { policies_ = std::move(policies); }
     void add_owned(sdk::Route route, sdk::Handler handler, const std::string& owner);
+    // What answers a GET no route matches, when `accepts(path)` (the web app's
+    // index.html for its own routes); every other unmatched request stays a 404.
+    void set_fallback(std::function<bool(const std::string& path)> accepts, sdk::Handler handler);
 
     // The caller the authentication provider sees in `request` (nullopt when
     // anonymous or no provider); throws ApiError(401) for a bad credential.
@@ -63,6 +66,8 @@ private:
     RouteTable table_;
     sdk::Authenticator authenticator_;
     HttpPolicies policies_;
+    std::function<bool(const std::string&)> fallback_accepts_;
+    sdk::Handler fallback_;
 };
 
 // The uniform error body of DESIGN.md section 5.
