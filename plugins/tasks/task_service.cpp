@@ -375,13 +375,18 @@ Task TaskService::commit_change(const sdk::Caller& caller, std::int64_t id, cons
             continue;
         }
         for (const auto& [field, values] : changes.items()) {
-            store_.add_activity(sql, id, actor, event_type.substr(5), field, values[0], values[1], updated.updated_at);
+            if (field != "position") {  // a card's place in its column is layout, not history
+                store_.add_activity(sql, id, actor, event_type.substr(5), field, values[0], values[1],
+                                    updated.updated_at);
+            }
         }
         nlohmann::json data = {{"task", to_json(updated)}, {"changes", changes}};
         std::string type = event_type;
-        // A move between statuses alone (completed_at follows it) is its own event type.
-        const bool status_only = changes.contains("status") &&
-                                 changes.size() == 1 + (changes.contains("completed_at") ? 1u : 0u);
+        // A move between statuses alone (completed_at follows it; a board move
+        // also sets the card's position) is its own event type.
+        const bool status_only =
+            changes.contains("status") && changes.size() == 1 + (changes.contains("completed_at") ? 1u : 0u) +
+                                                              (changes.contains("position") ? 1u : 0u);
         if (type == "task.updated" && status_only) {
             type = "task.status_changed";
         }

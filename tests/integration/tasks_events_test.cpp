@@ -80,6 +80,22 @@ TEST_P(TaskEventsTest, AChangeOfStatusAloneIsTaskStatusChanged) {
     EXPECT_EQ(e.data["task"]["status"], "in_progress");
 }
 
+TEST_P(TaskEventsTest, ABoardMoveIsTaskStatusChangedAndItsPositionIsNoHistory) {
+    const auto alice = member("alice");
+    const auto task = create_titled(alice, "Drag me");
+    const auto before = last_event_id();
+    ASSERT_EQ(patch(alice, task_path(task), {{"status", "in_progress"}, {"position", 7}}).status, 200);
+    const auto e = only_event_since(before);
+    EXPECT_EQ(e.type, "task.status_changed");
+    EXPECT_TRUE(e.data["changes"].contains("position")) << e.data;
+
+    const auto activity = list(alice, task_path(task) + "/activity")["items"];
+    for (const auto& entry : activity) {
+        EXPECT_NE(entry.value("field", nlohmann::json()), "position") << entry;
+    }
+    EXPECT_EQ(activity.size(), 2u) << activity;  // created, status
+}
+
 TEST_P(TaskEventsTest, AssignAndUnassignEachLeaveOneTaskAssignedEvent) {
     const auto alice = member("alice");
     const auto bob = member("bob");
