@@ -1,10 +1,12 @@
-// Copies what the core serves into OUT_DIR (argv[2]): the API docs viewer at
-// /docs (Swagger UI from the swagger-ui-dist package, opened on /openapi.json).
+// Builds what the core serves into OUT_DIR (argv[2]): the API docs viewer at
+// /docs (Swagger UI from the swagger-ui-dist package, opened on /openapi.json)
+// and the web app (index.html + hashed assets/, see build-app.mjs).
 // Runs at build time after `npm ci`; the server never fetches anything.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { buildApp } from "./build-app.mjs";
 
 const out = process.argv[2];
 if (!out) {
@@ -23,4 +25,5 @@ for (const file of ["swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standa
 for (const file of ["index.html", "swagger-initializer.js"]) {
   copyFileSync(join(here, "..", "docs", file), join(docs, file));
 }
-console.log(`web assets in ${out}`);
+const app = await buildApp(out);
+console.log(`web assets in ${out} (app: ${app.js}, ${app.css})`);
