@@ -55,9 +55,9 @@ token=$(admin_token "$base" "$bench_password")
 
 # $tasks tasks over the workflow's statuses, with priorities, tags and due dates.
 statuses=$(curl -sf "$base/api/v1/meta" | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["workflow"]["statuses"]))')
-python3 - "$tasks" $statuses >"$work/tasks.csv" <<'PY'
+python3 - "$tasks" "$statuses" >"$work/tasks.csv" <<'PY'
 import sys
-count, statuses = int(sys.argv[1]), sys.argv[2:]
+count, statuses = int(sys.argv[1]), sys.argv[2].split()
 prios = ["low", "medium", "high", "urgent"]
 rows = ["title,description,priority,tags,due_date,status"]
 for i in range(count):

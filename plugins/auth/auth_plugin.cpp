@@ -30,6 +30,7 @@ AuthSettings settings_from(const nlohmann::json& config) {
     AuthSettings s;
     s.access_ttl = std::chrono::seconds(config["access_ttl"].get<std::int64_t>() / 1000);
     s.refresh_ttl = std::chrono::seconds(config["refresh_ttl"].get<std::int64_t>() / 1000);
+    s.refresh_reuse_grace = std::chrono::milliseconds(config["refresh_reuse_grace"].get<std::int64_t>());
     s.allow_registration = config["allow_registration"].get<bool>();
     s.max_failures_per_address = config["login_throttle"]["per_address"].get<int>();
     s.max_failures_per_account = config["login_throttle"]["per_account"].get<int>();
@@ -73,6 +74,10 @@ public:
                                  "HS256 signing secret, at least 32 bytes; empty: an ephemeral one (development only)."),
                 ConfigKey::value("access_ttl", ConfigType::Duration, "15m", "Lifetime of access tokens."),
                 ConfigKey::value("refresh_ttl", ConfigType::Duration, "30d", "Lifetime of refresh tokens."),
+                ConfigKey::value("refresh_reuse_grace", ConfigType::Duration, "10s",
+                                 "How long after its rotation a refresh token may still be exchanged (for a client "
+                                 "that lost the answer, e.g. a page reloaded mid-refresh); reuse after that "
+                                 "revokes the session. 0s: never."),
                 ConfigKey::value("allow_registration", ConfigType::Boolean, true,
                                  "Whether POST /api/v1/auth/register is open to anyone."),
                 ConfigKey::section(

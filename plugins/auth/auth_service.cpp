@@ -118,7 +118,10 @@ TokenPair AuthService::refresh(const std::string& refresh_token) {
     if (!token || token->revoked || token->expires_at <= now) {
         throw unauthorized("refresh token is invalid or expired");
     }
-    if (token->rotated || !store_.mark_rotated(sql, token->id, now)) {
+    // Within the grace a rotated token gets another pair in its family (the
+    // client lost the answer); the successors it was given stay valid too.
+    const bool lost_answer = token->rotated && now - token->rotated_at <= settings_.refresh_reuse_grace.count();
+    if (!lost_answer && (token->rotated || !store_.mark_rotated(sql, token->id, now))) {
         // A rotated token presented again means it was copied: end the whole session family.
         store_.revoke_family(sql, token->family_id, now);
         tx->commit();

@@ -21,6 +21,9 @@ namespace tasklane::auth {
 struct AuthSettings {
     std::chrono::seconds access_ttl{15 * 60};
     std::chrono::seconds refresh_ttl{30 * 24 * 3600};
+    // How long a rotated refresh token may still be exchanged, for a client
+    // whose answer to the rotation was lost (a page reloaded mid-refresh).
+    std::chrono::milliseconds refresh_reuse_grace{10 * 1000};
     bool allow_registration = true;
     int max_failures_per_address = 20;
     int max_failures_per_account = 5;

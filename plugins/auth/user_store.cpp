@@ -206,6 +206,7 @@ std::optional<RefreshToken> UserStore::find_refresh_token(soci::session& sql, co
     t.user_id = uid;
     t.expires_at = expires;
     t.rotated = rotated_ind == soci::i_ok;
+    t.rotated_at = t.rotated ? rotated : 0;
     t.revoked = revoked_ind == soci::i_ok;
     return t;
 }

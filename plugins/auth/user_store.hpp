@@ -30,6 +30,7 @@ struct RefreshToken {
     std::string family_id;
     std::int64_t expires_at = 0;
     bool rotated = false;
+    std::int64_t rotated_at = 0;  // ms, when rotated
     bool revoked = false;
 };
 

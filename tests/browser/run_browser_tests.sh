@@ -39,6 +39,7 @@ chromium=${TASKLANE_CHROMIUM:-/usr/bin/chromium}
 work=$(mktemp -d /tmp/tasklane-browser.XXXXXX)
 pid=
 result=1
+# shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null
@@ -47,7 +48,7 @@ cleanup() {
     wait "$pid" 2>/dev/null
   fi
   if [ "$result" -ne 0 ] || [ "${TASKLANE_BROWSER_KEEP:-0}" = 1 ]; then
-    echo "run_browser_tests: kept $work (server.log, tasklane.yaml, screenshots/)" >&2
+    echo "run_browser_tests: kept $work (server.log, tasklane.yaml, failures/*.png of failed tests)" >&2
   else
     rm -rf "$work"
   fi
@@ -64,7 +65,7 @@ for s in socks: s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))
 for s in socks: s.close()')
 
-admin_user=admin
+admin_user="admin"
 admin_password=admin-pass-12345
 access_ttl=5
 reauth=3
@@ -123,6 +124,7 @@ TASKLANE_ADMIN_PASSWORD=$admin_password \
 TASKLANE_WEB_DIR=$web \
 TASKLANE_ACCESS_TTL_SECONDS=$access_ttl \
 TASKLANE_SCREENSHOT_DIR=${TASKLANE_SCREENSHOT_DIR:-$work/screenshots} \
+TASKLANE_FAILURE_DIR=$work/failures \
 TASKLANE_CHROMIUM=$chromium \
   node --test --test-reporter=spec --test-concurrency="${TASKLANE_TEST_CONCURRENCY:-2}" "${tests[@]}"
 result=$?

@@ -514,7 +514,7 @@ TEST_P(AccountSecurityTest, LogoutIgnoresSomeoneElsesRefreshToken) {
 }
 
 TEST_P(AccountSecurityTest, RefreshRotationRetiresThePreviousRefreshToken) {
-    start_server();
+    start_server(auth_yaml("  refresh_reuse_grace: 0s\n"));  // no grace: any reuse is theft
     register_user("alice");
     const auto first = login("alice");
     const auto second = refresh(first.refresh_token);
@@ -529,7 +529,7 @@ TEST_P(AccountSecurityTest, RefreshRotationRetiresThePreviousRefreshToken) {
 }
 
 TEST_P(AccountSecurityTest, ReusingARotatedRefreshTokenRevokesTheFamily) {
-    start_server();
+    start_server(auth_yaml("  refresh_reuse_grace: 0s\n"));  // no grace: any reuse is theft
     register_user("alice");
     const auto stolen = login("alice");
     const auto other_login = login("alice");  // another family
@@ -547,13 +547,31 @@ TEST_P(AccountSecurityTest, ReusingARotatedRefreshTokenRevokesTheFamily) {
 }
 
 TEST_P(AccountSecurityTest, ReusingTheMiddleTokenOfAFamilyRevokesItToo) {
-    start_server();
+    start_server(auth_yaml("  refresh_reuse_grace: 0s\n"));  // no grace: any reuse is theft
     register_user("alice");
     const auto first = login("alice");
     const auto second = refresh(first.refresh_token);
     const auto third = refresh(second.refresh_token);
     expect_unauthorized(try_refresh(second.refresh_token));
     expect_unauthorized(try_refresh(third.refresh_token));
+}
+
+TEST_P(AccountSecurityTest, AClientThatLostTheRotationsAnswerMayRefreshAgainWithinTheGrace) {
+    start_server(auth_yaml("  refresh_reuse_grace: 1s\n"));
+    register_user("alice");
+    const auto first = login("alice");
+    const auto lost = refresh(first.refresh_token);  // the answer never reached the client
+    const auto again = try_refresh(first.refresh_token);
+    ASSERT_EQ(again.status, 200) << again.body;
+    const auto kept = again.json()["refresh_token"].get<std::string>();
+    EXPECT_EQ(me(again.json()["access_token"].get<std::string>()).status, 200);
+    EXPECT_EQ(me(lost.access_token).status, 200);
+
+    // After the grace, the same reuse is theft: the whole family goes.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    expect_unauthorized(try_refresh(first.refresh_token));
+    expect_unauthorized(try_refresh(kept));
+    expect_unauthorized(try_refresh(lost.refresh_token));
 }
 
 // --- Deactivation ------------------------------------------------------------------

@@ -30,7 +30,8 @@ export const env = {
   admin: { username: required("TASKLANE_ADMIN_USERNAME"), password: required("TASKLANE_ADMIN_PASSWORD") },
   webDir: required("TASKLANE_WEB_DIR"),
   accessTtlMs: Number(process.env.TASKLANE_ACCESS_TTL_SECONDS || "5") * 1000,
-  screenshots: required("TASKLANE_SCREENSHOT_DIR"),
+  screenshots: required("TASKLANE_SCREENSHOT_DIR"), // board.png etc. (the README's pictures)
+  failures: process.env.TASKLANE_FAILURE_DIR || required("TASKLANE_SCREENSHOT_DIR"), // what a failed test saw
   chromium: process.env.TASKLANE_CHROMIUM || "/usr/bin/chromium",
 };
 const baseUrl = new URL(env.base);
@@ -85,23 +86,23 @@ export class Tracker {
     this.allowed = []; // predicates (status, path) => bool
     this.allowWsFailures = false;
     this.log = []; // "+ms METHOD path → status", for the failure report
-    this.lastTokens = 0; // when the page last received a token pair (login or refresh)
     this.started = Date.now();
   }
 
   // What a failed test shows: where the page was, its last requests, and a
-  // screenshot failed-<label>.png next to the others.
+  // screenshot failed-<label>.png.
   async dump() {
-    const name = `failed-${this.label.replace(/[^A-Za-z0-9]+/g, "-")}.png`;
+    const file = join(env.failures, `failed-${this.label.replace(/[^A-Za-z0-9]+/g, "-")}.png`);
     let url = "?";
     try {
       url = this.page.url();
-      await shoot(this.page, name);
+      mkdirSync(env.failures, { recursive: true });
+      await this.page.screenshot({ path: file });
     } catch {
       /* the page is gone */
     }
     return [
-      `--- ${this.label}: at ${url} (screenshot ${join(env.screenshots, name)})`,
+      `--- ${this.label}: at ${url} (screenshot ${file})`,
       ...this.problems().map((p) => `  problem: ${p}`),
       ...this.log.slice(-25).map((l) => `  ${l}`),
     ].join("\n");
@@ -166,8 +167,6 @@ export async function openPage(owner, { viewport = DESKTOP, label = "page" } = {
   page.on("response", async (res) => {
     const path = res.url().startsWith("data:") ? "data:" : new URL(res.url()).pathname + new URL(res.url()).search;
     tracker.log.push(`+${Date.now() - tracker.started}ms ${res.request().method()} ${path} → ${res.status()}`);
-    if (res.ok() && /^\/api\/v1\/auth\/(login|refresh)$/.test(path)) tracker.lastTokens = Date.now();
-    if (/^\/api\/v1\/auth\/logout$/.test(path)) tracker.lastTokens = 0; // signed out: no refresh to wait for
     if (res.status() < 400) return;
     const entry = { status: res.status(), method: res.request().method(), url: res.url(), body: "" };
     tracker.httpErrors.push(entry);
@@ -322,32 +321,15 @@ export async function clickNav(page, id) {
   await click(page, selector);
 }
 
-// Leaving a page while its token refresh is in flight loses the rotated
-// refresh token (the server has rotated it, the answer never reaches
-// sessionStorage) and the next page's refresh is refused as a reuse. With the
-// tests' 5 s access tokens the app refreshes every few seconds, so a test
-// navigating at a random moment would hit that now and then; with the default
-// 15 min tokens it is a window of ~1e-4 of the time. So full page loads wait
-// for a quiet moment: shortly after the page last got its tokens.
-async function quietMoment(page) {
-  const tracker = page.tracker;
-  if (!tracker || !tracker.lastTokens) return;
-  const since = Date.now() - tracker.lastTokens;
-  if (since >= 300 && since <= 2000) return;
-  if (since < 300) return sleep(300 - since);
-  await page
-    .waitForResponse((r) => new URL(r.url()).pathname === "/api/v1/auth/refresh", { timeout: env.accessTtlMs + 1000 })
-    .catch(() => {}); // an app that refreshes only on demand: any moment will do
-  await sleep(300); // the answer is read and stored
-}
-
+// Full page loads happen at any moment, also while the app's token refresh is
+// in flight (the tests' access tokens live 5 s): the server's
+// auth.refresh_reuse_grace lets the next page exchange the refresh token whose
+// answer was lost, so the session survives.
 export async function gotoApp(page, path) {
-  await quietMoment(page);
   await page.goto(env.base + path, { waitUntil: "domcontentloaded" });
 }
 
 export async function reload(page) {
-  await quietMoment(page);
   await page.reload({ waitUntil: "domcontentloaded" });
 }
 

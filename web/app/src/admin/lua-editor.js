@@ -87,11 +87,3 @@ export function mountLuaEditor(parent, { doc = "", onChange = () => {}, label = 
     destroy: () => view.destroy(),
   };
 }
-
-// The Lua line an error message names: "line 3: ..." (the server's compile
-// message) or "chunk:3: ..." / `[string "rule"]:3:` (Lua's own format).
-export function errorLine(message) {
-  if (!message) return null;
-  const m = /\bline (\d+)\b/.exec(message) || /:(\d+):/.exec(message);
-  return m ? Number(m[1]) : null;
-}

@@ -8,11 +8,10 @@ import { api, ApiError, fieldErrors, meta } from "../api.js";
 import { navigate } from "../router.js";
 import { toast, toastError } from "../toast.js";
 import { onTaskEvent } from "../realtime.js";
-import { mountLuaEditor, errorLine } from "./lua-editor.js";
 import {
   EVENT_TYPES, RULE_TEMPLATE, buildEvent, needsTask, sourceEvents, sourceName, sourceSchedule, withName,
 } from "./rule-events.js";
-import { badgeClass, fmtDate, fmtMicros, lastPage, pageInfo, pretty, prettyList } from "./format.js";
+import { badgeClass, errorLine, fmtDate, fmtMicros, lastPage, pageInfo, pretty, prettyList } from "./format.js";
 
 const RUNS_PER_PAGE = 20;
 
@@ -78,8 +77,12 @@ export function adminRuleEditor() {
       this.unpublish();
     },
 
-    // x-init on the editor's host element.
-    mountEditor(el) {
+    // x-init on the editor's host element. CodeMirror is most of the app's
+    // script and only administrators editing a rule need it: it is a chunk of
+    // its own, loaded here (esbuild splits at the dynamic import).
+    async mountEditor(el) {
+      const { mountLuaEditor } = await import("./lua-editor.js");
+      if (!el.isConnected) return; // the editor was left while the chunk loaded
       editor = mountLuaEditor(el, {
         doc: "",
         onChange: (text, { silent }) => this.sourceChanged(text, silent),
