@@ -108,6 +108,15 @@ for (const viewport of [DESKTOP, MOBILE]) {
         assert.equal((await keyed).status(), 200);
         await waitCardIn(page, kb.id, below);
         assert.equal((await api.get(`/api/v1/tasks/${kb.id}`)).status, below);
+        // The keyboard user stays on the moved card's menu.
+        await page.waitForFunction(
+          (id) => {
+            const el = document.activeElement;
+            return el && el.dataset.testid === "card-move" && el.closest("[data-testid=card]")?.dataset.taskId === String(id);
+          },
+          { timeout: 2000 },
+          kb.id,
+        );
       }
 
       // Drag and drop with the mouse (desktop; touch screens use the select).

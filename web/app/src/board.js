@@ -102,12 +102,21 @@ export function registerBoard(A) {
     },
 
     // --- moving ---
-    onMoveSelect(task, event) {
+    async onMoveSelect(task, event) {
       const status = event.target.value;
       if (status === task.status) return;
       const target = this.column(status);
+      const hadFocus = document.activeElement === event.target;
       // Keyboard moves go to the end of the target column.
-      this.move(task.id, status, target ? target.tasks.length : 0, event.target);
+      await this.move(task.id, status, target ? target.tasks.length : 0, event.target);
+      // The card was drawn again in its new (or, if refused, old) column: keep
+      // a keyboard user on its menu rather than back at the top of the page.
+      if (hadFocus) {
+        this.$nextTick(() => {
+          const menu = document.getElementById(this.moveId(task));
+          if (menu) menu.focus();
+        });
+      }
     },
 
     async move(id, status, index, selectEl = null) {
