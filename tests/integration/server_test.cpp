@@ -65,7 +65,7 @@ TEST_P(ServerTest, WrongMethodIs405WithAllowHeader) {
 }
 
 TEST_P(ServerTest, SaneClientRequestIdIsEchoedAndOtherwiseReplaced) {
-    auto r = http(port(), "GET", "/nope", "", {{"X-Request-ID", "client-id.42"}});
+    auto r = http(port(), "GET", "/api/nope", "", {{"X-Request-ID", "client-id.42"}});
     EXPECT_EQ(r.header("x-request-id"), "client-id.42");
     EXPECT_EQ(r.json()["error"]["request_id"], "client-id.42");
     auto insane = http(port(), "GET", "/health", "", {{"X-Request-ID", "bad id with spaces"}});

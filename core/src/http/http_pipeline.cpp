@@ -182,7 +182,7 @@ sdk::Response HttpPipeline::dispatch(sdk::Request& request, RateVerdict& shown) 
                             "the JSON body is nested deeper than " + std::to_string(limits_.max_json_depth) + " levels");
     }
     if (!match.route) {
-        if (fallback_ && request.method == "GET" && fallback_accepts_(request.path)) {
+        if (fallback_ && request.method == "GET" && match.allowed_methods.empty() && fallback_accepts_(request.path)) {
             request.route = "(web app)";
             return fallback_(request);
         }

@@ -42,8 +42,9 @@ public:
     // Before serving.
     void set_policies(HttpPolicies policies) { policies_ = std::move(policies); }
     void add_owned(sdk::Route route, sdk::Handler handler, const std::string& owner);
-    // What answers a GET no route matches, when `accepts(path)` (the web app's
-    // index.html for its own routes); every other unmatched request stays a 404.
+    // What answers a GET no route matches on any method, when `accepts(path)`
+    // (the web app's index.html for its own routes); every other unmatched
+    // request stays a 404 (or 405 where the path has other methods).
     void set_fallback(std::function<bool(const std::string& path)> accepts, sdk::Handler handler);
 
     // The caller the authentication provider sees in `request` (nullopt when

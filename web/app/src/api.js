@@ -64,6 +64,9 @@ export function clearTokens() {
   for (const fn of tokenListeners) fn(null);
 }
 
+// Answers to POST /auth/refresh that mean the refresh token is no good.
+const SESSION_OVER = [400, 401, 403];
+
 // Exchanges the refresh token for a new pair. Concurrent callers share one
 // request: the server rotates refresh tokens and treats reuse of a rotated one
 // as theft, so two parallel refreshes would end the session.
@@ -82,8 +85,10 @@ export function refresh() {
       setTokens(await res.json());
       return accessToken;
     } catch (error) {
-      // Only a refusal ends the session; a network blip keeps the token for later.
-      if (error instanceof ApiError && error.status > 0 && error.status < 500) {
+      // Only a refusal of the token ends the session (400 malformed/unknown,
+      // 401 invalid or reused, 403 account disabled). A network blip, a 5xx or
+      // 429 (the auth rate limit) keeps the token for a later try.
+      if (error instanceof ApiError && SESSION_OVER.includes(error.status)) {
         clearTokens();
         authLost();
       }

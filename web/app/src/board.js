@@ -12,6 +12,11 @@ import { ensureUsers, userName } from "./users.js";
 import { formatDate, isOverdue, priorityClass, statusLabel } from "./format.js";
 import { placeBetween, visibleTo } from "./board-model.js";
 
+// Ids of the cards whose move is being saved. A second move of the same card
+// meanwhile is ignored: two PATCHes in flight could answer out of order, and
+// undoing a refused first move would then undo the saved second one.
+const saving = new Set();
+
 export function registerBoard(A) {
   A.data("board", () => ({
     columns: [], // [{status, label, tasks: [], total}]
@@ -105,6 +110,12 @@ export function registerBoard(A) {
     async onMoveSelect(task, event) {
       const status = event.target.value;
       if (status === task.status) return;
+      if (saving.has(task.id)) {
+        // Still saving the previous move: the select shows where the card is.
+        const at = this.locate(task.id);
+        event.target.value = at ? at.task.status : task.status;
+        return;
+      }
       const target = this.column(status);
       const hadFocus = document.activeElement === event.target;
       // Keyboard moves go to the end of the target column.
@@ -120,6 +131,7 @@ export function registerBoard(A) {
     },
 
     async move(id, status, index, selectEl = null) {
+      if (saving.has(id)) return; // its previous move is still being saved
       const from = this.locate(id);
       if (!from) return;
       const target = this.column(status);
@@ -136,10 +148,13 @@ export function registerBoard(A) {
       target.total += 1;
       const body = { position };
       if (status !== original.status) body.status = status;
+      saving.add(id);
       try {
         const saved = await api.patch(`/api/v1/tasks/${id}`, body);
+        saving.delete(id);
         this.replaceCard(saved);
       } catch (error) {
+        saving.delete(id);
         // Put the card back exactly where it was; nothing refused looks saved.
         const now = this.removeCard(id);
         const back = { ...(now ? now.task : moved), status: original.status, position: original.position };

@@ -19,20 +19,24 @@ export function priorityClass(priority) {
   return `badge ${PRIORITY_CLASS[priority] || PRIORITY_CLASS.medium}`;
 }
 
+// An ISO instant in the user's locale; `empty` for no value, the text itself
+// when it does not parse.
+function localized(iso, options, empty) {
+  if (!iso) return empty;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString(undefined, options);
+}
+
 // Due dates are shown as calendar dates in the user's locale; the time of
 // day is rarely meaningful for a due date.
 export function formatDate(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return d.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+  return localized(iso, { year: "numeric", month: "short", day: "numeric" }, "");
 }
 
-export function formatDateTime(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return d.toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+// "Nov 28, 2026, 8:47 PM"; with seconds: "Nov 28, 2026, 8:47:56 PM". Every
+// screen's date-times (list, task detail, notifications, admin).
+export function formatDateTime(iso, { seconds = false, empty = "" } = {}) {
+  return localized(iso, { dateStyle: "medium", timeStyle: seconds ? "medium" : "short" }, empty);
 }
 
 export function isOverdue(task) {

@@ -8,7 +8,7 @@ import Alpine from "@alpinejs/csp";
 import { api } from "./api.js";
 import { onNotification } from "./realtime.js";
 import { toast } from "./toast.js";
-import { dateTime } from "./task-detail/format.js";
+import { formatDateTime } from "./format.js";
 
 const PER_PAGE = 20;
 
@@ -54,6 +54,7 @@ function notificationsPage() {
     },
 
     onLive(event) {
+      if (event && event.type === "resync") { this.load(); return; } // events may have been missed
       const n = event && event.data;
       if (!n || typeof n.id !== "number") return;
       this.total += this.items.some((x) => x.id === n.id) ? 0 : 1;
@@ -139,7 +140,7 @@ function notificationsPage() {
       return `/tasks/${this.taskId(n)}`;
     },
     when(iso) {
-      return dateTime(iso);
+      return formatDateTime(iso, { seconds: true });
     },
     itemClass(n) {
       return n.read ? "bg-white" : "bg-sky-50 border-l-4 border-l-sky-600";

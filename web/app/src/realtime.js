@@ -8,9 +8,12 @@
 //   the server re-checks tokens and closes (1008) once the old one expires.
 // Alpine.store('live') = {tasks, notifications, state}: 'connecting'|'live'|'offline'.
 // Listeners get the server's events as they are, plus {type:"resync"} after a
-// reconnect that could not resume with since= (then: reload what is shown).
+// reconnect that could not resume with since=, or when the server answers
+// since= with resync_required (then: reload what is shown).
+// The access token goes in the Sec-WebSocket-Protocol header ("bearer, <token>"),
+// not in the URL, so it stays out of proxies' access logs.
 import Alpine from "@alpinejs/csp";
-import { freshAccessToken, meta, onTokens, refresh } from "./api.js";
+import { api, freshAccessToken, meta, onTokens } from "./api.js";
 
 const MAX_BACKOFF_MS = 30000;
 const IDLE_MS = 70000; // no frame at all for this long → assume a dead TCP link
@@ -38,7 +41,8 @@ function setState(name, state) {
   live.state = both.every((s) => s === "live") ? "live" : both.includes("offline") ? "offline" : "connecting";
 }
 
-async function feedUrl(name, since) {
+// {url, token} for one feed: the URL carries since= only.
+async function feedAddress(name, since) {
   const m = await meta();
   const rt = m.realtime || {};
   let base;
@@ -49,9 +53,9 @@ async function feedUrl(name, since) {
     base = `${location.protocol === "https:" ? "wss" : "ws"}://${location.hostname}:${rt.port}${rt.path_prefix || "/ws"}`;
   }
   const token = await freshAccessToken();
-  const q = new URLSearchParams({ token: token || "" });
-  if (since) q.set("since", String(since));
-  return `${base.replace(/\/$/, "")}/${name}?${q}`;
+  if (!token) throw new Error("no access token");
+  const q = since ? `?${new URLSearchParams({ since: String(since) })}` : "";
+  return { url: `${base.replace(/\/$/, "")}/${name}${q}`, token };
 }
 
 function makeFeed(name) {
@@ -64,23 +68,28 @@ async function connect(feed) {
   if (!running) return;
   const generation = ++feed.generation;
   setState(feed.name, "connecting");
-  let url;
+  let address;
   try {
     // Several failed attempts in a row may mean the token was revoked (the
-    // handshake's 401 is invisible to scripts): a refresh settles it, and
-    // signs the user out if the session is really over.
-    if (feed.attempt >= 3) await refresh().catch(() => {});
-    url = await feedUrl(feed.name, feed.lastEventId);
-    feed.resumed = feed.lastEventId > 0;
+    // handshake's 401 is invisible to scripts). A cheap authenticated request
+    // settles it: only a 401 there goes through the refresh (which signs the
+    // user out if the session is really over); a server that is down costs
+    // nothing, and the refresh token is not rotated on every retry.
+    if (feed.attempt >= 3) await api.get("/api/v1/users/me").catch(() => {});
+    address = await feedAddress(feed.name, feed.lastEventId);
   } catch {
+    // Stopped (or stopped and started again: this feed object is stale).
+    if (!running || generation !== feed.generation) return;
     return scheduleRetry(feed);
   }
   // Stopped or restarted while we were waiting for meta/token.
   if (!running || generation !== feed.generation) return;
+  feed.resumed = feed.lastEventId > 0;
   let ws;
   try {
-    ws = new WebSocket(url);
+    ws = new WebSocket(address.url, ["bearer", address.token]);
   } catch {
+    if (!running || generation !== feed.generation) return;
     return scheduleRetry(feed);
   }
   feed.ws = ws;
@@ -128,6 +137,16 @@ function onMessage(feed, text) {
     // may have missed something: listeners get {type:"resync"} and reload.
     if (feed.wasLive && !feed.resumed) dispatch(feed, { type: "resync" });
     feed.wasLive = true;
+    return;
+  }
+  if (msg.type === "resync_required") {
+    // since= was too old (events purged) or too far behind: what is shown
+    // may miss changes. Listeners reload; the feed goes on from the server's
+    // head (what the reload shows already includes everything up to it).
+    if (typeof msg.last_event_id === "number" && msg.last_event_id > feed.lastEventId) {
+      feed.lastEventId = msg.last_event_id;
+    }
+    dispatch(feed, { type: "resync" });
     return;
   }
   if (["pong", "subscribed", "unsubscribed", "authenticated", "error"].includes(msg.type)) return;

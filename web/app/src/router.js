@@ -35,7 +35,11 @@ export function match(pathname) {
     const m = r.regex.exec(pathname);
     if (m) {
       const params = {};
-      r.keys.forEach((k, i) => { params[k] = decodeURIComponent(m[i + 1]); });
+      try {
+        r.keys.forEach((k, i) => { params[k] = decodeURIComponent(m[i + 1]); });
+      } catch {
+        return null; // a malformed escape (/tasks/%E0): no such page
+      }
       return { route: r, params };
     }
   }
@@ -87,9 +91,19 @@ const titles = {
 };
 
 // Only same-origin app paths are accepted as ?next= targets (no open redirect).
+// Judged on the parsed URL, as navigate() will use it: "/.//evil.com" starts
+// with one slash but its pathname is "//evil.com", which history.replaceState
+// refuses (a protocol-relative URL of another origin).
 export function safeNext(next) {
-  if (typeof next === "string" && next.startsWith("/") && !next.startsWith("//")) return next;
-  return "/";
+  if (typeof next !== "string" || !next.startsWith("/")) return "/";
+  let url;
+  try {
+    url = new URL(next, location.origin);
+  } catch {
+    return "/";
+  }
+  if (url.origin !== location.origin || url.pathname.startsWith("//")) return "/";
+  return url.pathname + url.search + url.hash;
 }
 
 export function navigate(to, { replace = false } = {}) {

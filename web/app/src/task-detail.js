@@ -16,7 +16,9 @@ import { relationsSection } from "./task-detail/relations.js";
 import { commentsSection } from "./task-detail/comments.js";
 import { attachmentsSection } from "./task-detail/attachments.js";
 import { activitySection } from "./task-detail/activity.js";
-import { dateTime, dayOf } from "./task-detail/format.js";
+import { formatDateTime } from "./format.js";
+import { ensureUsers } from "./users.js";
+import { dayOf } from "./task-detail/format.js";
 import { knownName } from "./task-detail/users.js";
 
 const REFRESH_DELAY_MS = 120; // coalesces bursts of events into one reload each
@@ -40,7 +42,6 @@ function taskDetail() {
     loading: true,
     loadError: "",
     deleted: false,
-    names: {}, // user id → label, filled as names are learnt
     generation: 0,
     busy: 0, // own requests in flight; live events wait for them
     deferred: [],
@@ -105,7 +106,7 @@ function taskDetail() {
       } finally {
         if (generation === this.generation) this.loading = false;
       }
-      await this.learnNames([this.task.creator_id, this.task.assignee_id]);
+      await ensureUsers([this.task.creator_id, this.task.assignee_id]);
       if (generation !== this.generation) return;
       this.ensureAssigneeOption();
       this.searchAssignees();
@@ -157,7 +158,7 @@ function taskDetail() {
         this.remoteChanged = true;
       }
       document.title = `#${task.id} ${task.title} · Tasklane`;
-      this.learnNames([task.assignee_id]).then(() => this.ensureAssigneeOption());
+      ensureUsers([task.assignee_id]).then(() => this.ensureAssigneeOption());
       this.loadRelated();
     },
 
@@ -239,11 +240,10 @@ function taskDetail() {
 
     // --- small helpers for the template (CSP build: no inline logic) ---
     userName(id) {
-      if (!id) return "nobody";
-      return this.names[id] || knownName(id);
+      return id ? knownName(id) : "nobody";
     },
     when(iso) {
-      return dateTime(iso);
+      return formatDateTime(iso, { seconds: true });
     },
     dueText() {
       return this.task && this.task.due_date ? dayOf(this.task.due_date) : "no due date";

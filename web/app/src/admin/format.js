@@ -1,11 +1,10 @@
 // Small display helpers shared by the admin screens (dates, durations, JSON),
 // so the partials stay free of logic (Alpine CSP build: no inline JS).
+import { formatDateTime } from "../format.js";
 
+// Admin tables show seconds, and "—" for no date.
 export function fmtDate(iso) {
-  if (!iso) return "—";
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return String(iso);
-  return d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" });
+  return formatDateTime(iso, { seconds: true, empty: "—" });
 }
 
 // Microseconds → "850 µs", "12.4 ms", "1.20 s".

@@ -14,6 +14,7 @@ import {
 import { badgeClass, errorLine, fmtDate, fmtMicros, lastPage, pageInfo, pretty, prettyList } from "./format.js";
 
 const RUNS_PER_PAGE = 20;
+const EDITOR_LOAD_FAILED = "The editor could not be loaded; reload the page.";
 
 export function adminRuleEditor() {
   // Not reactive on purpose: the CodeMirror handle and timers.
@@ -23,6 +24,7 @@ export function adminRuleEditor() {
   let runsTimer = null;
   let loadSeq = 0;
   let openedKey = null; // the route id shown now ("new" or the rule id)
+  let editorFailed = false; // the editor's chunk did not load (e.g. a redeploy since this tab opened)
   const handle = {}; // identifies this instance's window.tasklaneRuleEditor
 
   return {
@@ -81,7 +83,19 @@ export function adminRuleEditor() {
     // script and only administrators editing a rule need it: it is a chunk of
     // its own, loaded here (esbuild splits at the dynamic import).
     async mountEditor(el) {
-      const { mountLuaEditor } = await import("./lua-editor.js");
+      let mountLuaEditor;
+      try {
+        ({ mountLuaEditor } = await import("./lua-editor.js"));
+      } catch (error) {
+        // A tab opened before a redeploy asks for a chunk name that is gone.
+        if (!el.isConnected) return;
+        console.warn("rule editor chunk failed to load", error);
+        editorFailed = true;
+        this.formError = EDITOR_LOAD_FAILED;
+        this.formErrorIsSource = false;
+        toast(EDITOR_LOAD_FAILED, "error");
+        return;
+      }
       if (!el.isConnected) return; // the editor was left while the chunk loaded
       editor = mountLuaEditor(el, {
         doc: "",
@@ -114,6 +128,13 @@ export function adminRuleEditor() {
       if (this.rule.schedule) return `schedule ${this.rule.schedule}`;
       return (this.rule.on || []).join(", ");
     },
+    // Unsaved: an edit of the source or name, or "Enabled" differs from what
+    // is stored (for a new rule: from the default, enabled).
+    enabledChanged() {
+      if (this.rule) return !!this.enabled !== !!this.rule.enabled;
+      return this.isNew() && !this.enabled;
+    },
+    isDirty() { return this.dirty || this.enabledChanged(); },
     fieldError(field) { return this.errors[field] || ""; },
     hasFieldError(field) { return !!this.errors[field]; },
 
@@ -222,7 +243,7 @@ export function adminRuleEditor() {
     },
 
     resetMessages() {
-      this.formError = "";
+      this.formError = editorFailed ? EDITOR_LOAD_FAILED : "";
       this.formErrorIsSource = false;
       this.errors = {};
       if (editor) editor.clearError();

@@ -2,8 +2,10 @@
 // system), what (created, a field's old → new, a comment), when. Newest first.
 import { api } from "../api.js";
 import { toast } from "../toast.js";
-import { dateTime, dayOf, truncate } from "./format.js";
-import { knownName, loadNames } from "./users.js";
+import { formatDateTime } from "../format.js";
+import { ensureUsers } from "../users.js";
+import { dayOf, truncate } from "./format.js";
+import { knownName } from "./users.js";
 
 const ACTIVITY_SHOWN = 15;
 const FIELD_LABELS = {
@@ -35,7 +37,7 @@ export function activitySection() {
           if (a.via && a.via.type === "user") users.push(a.via.id);
           if (a.field === "assignee_id") users.push(a.old, a.new);
         }
-        await loadNames(users.filter((id) => Number.isInteger(id)));
+        await ensureUsers(users.filter((id) => Number.isInteger(id)));
         this.activity = items.slice().reverse().map((a) => this.describe(a));
       } catch (error) {
         toast(error.message, "error");
@@ -64,7 +66,7 @@ export function activitySection() {
         hasChange,
         from: this.valueText(a.field, a.old),
         to: this.valueText(a.field, a.new),
-        at: dateTime(a.at),
+        at: formatDateTime(a.at, { seconds: true }),
       };
     },
 
@@ -73,7 +75,7 @@ export function activitySection() {
       if (Array.isArray(v)) return v.length ? v.map((x) => (field === "depends_on" ? `#${x}` : String(x))).join(", ") : "—";
       if (field === "assignee_id" || field === "parent_id") return field === "assignee_id" ? knownName(v) : `#${v}`;
       if (field === "due_date") return dayOf(v);
-      if (field === "completed_at") return dateTime(v);
+      if (field === "completed_at") return formatDateTime(v, { seconds: true });
       if (typeof v === "object") return truncate(JSON.stringify(v), 80);
       return truncate(v, 80);
     },

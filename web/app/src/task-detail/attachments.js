@@ -9,6 +9,7 @@
 // this uses its exported freshAccessToken()/refresh().
 import { api, ApiError, fieldErrors, freshAccessToken, refresh } from "../api.js";
 import { toast } from "../toast.js";
+import { ensureUsers } from "../users.js";
 import { bytes } from "./format.js";
 
 async function fetchBlob(id, retried = false) {
@@ -43,7 +44,7 @@ export function attachmentsSection() {
       try {
         const page = await api.get(`/api/v1/tasks/${this.id}/attachments?per_page=100`);
         this.attachments = page.items || [];
-        await this.learnNames(this.attachments.map((a) => a.uploader_id));
+        await ensureUsers(this.attachments.map((a) => a.uploader_id));
       } catch (error) {
         toast(error.message, "error");
       }
@@ -108,7 +109,7 @@ export function attachmentsSection() {
       }
       if (added) {
         toast(added === 1 ? "File attached." : `${added} files attached.`, "info");
-        await this.learnNames([this.$store.session.user && this.$store.session.user.id]);
+        await ensureUsers([this.$store.session.user && this.$store.session.user.id]);
       }
     },
 

@@ -2,7 +2,7 @@
 // loads the next page) and POST {body}.
 import { api, fieldErrors } from "../api.js";
 import { toast } from "../toast.js";
-import { loadNames, knownName } from "./users.js";
+import { ensureUsers } from "../users.js";
 
 const PER_PAGE = 50;
 
@@ -30,7 +30,7 @@ export function commentsSection() {
         this.comments = items;
         this.commentsTotal = total;
         this.commentsPage = pages;
-        await this.learnNames(items.map((c) => c.author_id));
+        await ensureUsers(items.map((c) => c.author_id));
       } catch (error) {
         toast(error.message, "error");
       }
@@ -47,7 +47,7 @@ export function commentsSection() {
         this.comments = this.comments.concat((page.items || []).filter((c) => !seen.has(c.id)));
         this.commentsTotal = page.total || this.commentsTotal;
         this.commentsPage += 1;
-        await this.learnNames(page.items.map((c) => c.author_id));
+        await ensureUsers(page.items.map((c) => c.author_id));
       } catch (error) {
         toast(error.message, "error");
       }
@@ -64,7 +64,7 @@ export function commentsSection() {
         }
         this.commentsTotal = Math.max(this.commentsTotal, this.comments.length);
         this.commentBody = "";
-        await this.learnNames([comment.author_id]);
+        await ensureUsers([comment.author_id]);
         this.loadActivity();
       } catch (error) {
         this.commentErrors = fieldErrors(error);
@@ -81,11 +81,6 @@ export function commentsSection() {
         event.preventDefault();
         this.addComment();
       }
-    },
-
-    async learnNames(ids) {
-      await loadNames(ids);
-      for (const id of ids) if (id) this.names[id] = knownName(id);
     },
   };
 }

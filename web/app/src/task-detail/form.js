@@ -5,7 +5,8 @@
 import { api, fieldErrors, meta } from "../api.js";
 import { toast } from "../toast.js";
 import { dayOf, parseTags, sameTags } from "./format.js";
-import { searchUsers, label, remember } from "./users.js";
+import { remember, searchUsers } from "../users.js";
+import { label } from "./users.js";
 
 export const PRIORITIES = ["low", "medium", "high", "urgent"];
 export const RECURRENCES = ["daily", "weekly", "monthly", "RRULE:FREQ=WEEKLY;INTERVAL=2;BYDAY=MO"];
@@ -145,7 +146,6 @@ export function formSection() {
         const users = await searchUsers(this.assigneeQuery.trim());
         const options = users.map((u) => ({ id: String(u.id), label: label(u) }));
         this.assigneeOptions = options;
-        users.forEach((u) => { this.names[u.id] = label(u); });
         this.ensureAssigneeOption();
         // With one match, pick it: type a name, tab on, save.
         if (this.assigneeQuery.trim() && options.length === 1) this.form.assignee_id = options[0].id;
@@ -160,7 +160,6 @@ export function formSection() {
       const me = this.$store.session.user;
       if (!me || !this.task) return;
       remember(me);
-      this.names[me.id] = label(me);
       if (this.isDirty()) {
         this.form.assignee_id = String(me.id);
         this.ensureAssigneeOption();

@@ -1,12 +1,6 @@
-// Display helpers for the task detail and notifications screens: dates, sizes
-// and the old → new values of the activity history. Pure functions (no Alpine),
-// so templates call them through small component methods.
-
-export function dateTime(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : d.toLocaleString();
-}
+// Display helpers for the task detail screen: due days, sizes, tags and the
+// old → new values of the activity history (date-times: ../format.js). Pure
+// functions (no Alpine), so templates call them through small component methods.
 
 // A due date is stored as an instant; the form edits its UTC calendar day
 // (a date-only value is what the server stores as midnight UTC).
